@@ -1,0 +1,3 @@
+using Descent.Cli;
+
+return DescentCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,19 @@
+namespace Descent.Lab.Problems;
+
+/// <summary>The problems known by name.</summary>
+public static class ProblemCatalog
+{
+    private static readonly Dictionary<string, Func<Problem>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["fmnist-mlp"] = () => new MnistFormatMlp("fmnist-mlp", "Fashion-MNIST", 512, 256),
+    };
+
+    /// <summary>The names, sorted.</summary>
+    public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The problem called <paramref name="name"/>; an unknown name is an error that lists the known ones.</summary>
+    public static Problem Get(string name) =>
+        Factories.TryGetValue(name, out var create)
+            ? create()
+            : throw new ArgumentException($"unknown problem '{name}'; known problems: {string.Join(", ", Names)}", nameof(name));
+}

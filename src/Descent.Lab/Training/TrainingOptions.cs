@@ -1,0 +1,33 @@
+namespace Descent.Lab.Training;
+
+/// <summary>How to train: budget, batch size, seed and data limits. Every value is validated by <see cref="Validate"/>.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set (≥ 1).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per minibatch (≥ 1).</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Samples per batch when evaluating (≥ 1); only speed depends on it.</summary>
+    public int EvalBatchSize { get; init; } = 1000;
+
+    /// <summary>The seed of the run's one random generator (initialization, shuffling, dropout).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Use only the first N training samples when set (≥ 1).</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Use only the first N test samples when set (≥ 1).</summary>
+    public int? TestLimit { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid value.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs must be at least 1");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be at least 1");
+        if (EvalBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(EvalBatchSize), EvalBatchSize, "evaluation batch size must be at least 1");
+        if (TrainLimit < 1) throw new ArgumentOutOfRangeException(nameof(TrainLimit), TrainLimit, "train limit must be at least 1");
+        if (TestLimit < 1) throw new ArgumentOutOfRangeException(nameof(TestLimit), TestLimit, "test limit must be at least 1");
+    }
+}

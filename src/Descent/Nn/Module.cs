@@ -1,0 +1,86 @@
+using Descent.Tensors;
+
+namespace Descent.Nn;
+
+/// <summary>A parameter together with its dotted name in the module tree, such as "layers.0.weight".</summary>
+public readonly record struct NamedParameter(string Name, Tensor Value);
+
+/// <summary>
+/// A layer or a model: it owns named parameters and child modules, has a train/eval mode, and maps an input
+/// tensor to an output tensor in <see cref="Forward"/>.
+/// </summary>
+/// <remarks>
+/// Names follow PyTorch: a parameter registered as "weight" in a child registered as "0" of a child "layers" is
+/// "layers.0.weight". Registration order is preserved, so parameter order is stable.
+/// </remarks>
+public abstract class Module
+{
+    private readonly List<(string Name, Tensor Value)> _parameters = [];
+    private readonly List<(string Name, Module Value)> _children = [];
+
+    /// <summary>True in training mode (the default), false in evaluation mode; dropout reads it.</summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>Maps <paramref name="input"/> to the module's output, recording autograd when enabled.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Sets training mode (or evaluation mode with false) on this module and every descendant.</summary>
+    public Module Train(bool training = true)
+    {
+        IsTraining = training;
+        foreach (var (_, child) in _children) child.Train(training);
+        return this;
+    }
+
+    /// <summary>Sets evaluation mode on this module and every descendant.</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Every parameter of this module and its descendants with its dotted name, in registration order.</summary>
+    public IReadOnlyList<NamedParameter> NamedParameters()
+    {
+        var result = new List<NamedParameter>();
+        Collect(prefix: "", result);
+        return result;
+    }
+
+    /// <summary>Every parameter of this module and its descendants, in registration order.</summary>
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Value);
+
+    /// <summary>The direct children with their names, in registration order.</summary>
+    public IEnumerable<(string Name, Module Module)> Children() => _children;
+
+    /// <summary>The total number of parameter elements.</summary>
+    public long ParameterCount() => NamedParameters().Sum(p => (long)p.Value.Length);
+
+    /// <summary>Registers a parameter under <paramref name="name"/>; it is made to require grad.</summary>
+    protected Tensor RegisterParameter(string name, Tensor value)
+    {
+        CheckName(name);
+        value.RequiresGrad = true;
+        _parameters.Add((name, value));
+        return value;
+    }
+
+    /// <summary>Registers a child module under <paramref name="name"/>.</summary>
+    protected T RegisterModule<T>(string name, T module) where T : Module
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        CheckName(name);
+        _children.Add((name, module));
+        return module;
+    }
+
+    private void CheckName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+            throw new ArgumentException($"'{name}' is not a valid member name: it must be non-empty and contain no '.'", nameof(name));
+        if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name))
+            throw new ArgumentException($"a parameter or module named '{name}' is already registered", nameof(name));
+    }
+
+    private void Collect(string prefix, List<NamedParameter> result)
+    {
+        foreach (var (name, value) in _parameters) result.Add(new(prefix + name, value));
+        foreach (var (name, child) in _children) child.Collect(prefix + name + ".", result);
+    }
+}

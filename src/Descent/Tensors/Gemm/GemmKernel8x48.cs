@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Descent.Tensors;
+
+/// <summary>
+/// exp
+/// </summary>
+internal readonly unsafe struct GemmKernel8x48 : IGemmKernel
+{
+    public static int Mr => 8;
+    public static int Nr => 48;
+    public static int Kc => 256;
+    public static int Mc => 144;
+    public static int Nc => 4080;
+    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c0a = default, c0b = default, c0c = default, c1a = default, c1b = default, c1c = default;
+        Vector512<float> c2a = default, c2b = default, c2c = default, c3a = default, c3b = default, c3c = default;
+        Vector512<float> c4a = default, c4b = default, c4c = default, c5a = default, c5b = default, c5c = default;
+        Vector512<float> c6a = default, c6b = default, c6c = default, c7a = default, c7b = default, c7c = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            Vector512<float> b2 = Vector512.Load(b + 32);
+            Vector512<float> a0 = Vector512.Create(a[0]);
+            c0a = Vector512.FusedMultiplyAdd(a0, b0, c0a);
+            c0b = Vector512.FusedMultiplyAdd(a0, b1, c0b);
+            c0c = Vector512.FusedMultiplyAdd(a0, b2, c0c);
+            Vector512<float> a1 = Vector512.Create(a[1]);
+            c1a = Vector512.FusedMultiplyAdd(a1, b0, c1a);
+            c1b = Vector512.FusedMultiplyAdd(a1, b1, c1b);
+            c1c = Vector512.FusedMultiplyAdd(a1, b2, c1c);
+            Vector512<float> a2 = Vector512.Create(a[2]);
+            c2a = Vector512.FusedMultiplyAdd(a2, b0, c2a);
+            c2b = Vector512.FusedMultiplyAdd(a2, b1, c2b);
+            c2c = Vector512.FusedMultiplyAdd(a2, b2, c2c);
+            Vector512<float> a3 = Vector512.Create(a[3]);
+            c3a = Vector512.FusedMultiplyAdd(a3, b0, c3a);
+            c3b = Vector512.FusedMultiplyAdd(a3, b1, c3b);
+            c3c = Vector512.FusedMultiplyAdd(a3, b2, c3c);
+            Vector512<float> a4 = Vector512.Create(a[4]);
+            c4a = Vector512.FusedMultiplyAdd(a4, b0, c4a);
+            c4b = Vector512.FusedMultiplyAdd(a4, b1, c4b);
+            c4c = Vector512.FusedMultiplyAdd(a4, b2, c4c);
+            Vector512<float> a5 = Vector512.Create(a[5]);
+            c5a = Vector512.FusedMultiplyAdd(a5, b0, c5a);
+            c5b = Vector512.FusedMultiplyAdd(a5, b1, c5b);
+            c5c = Vector512.FusedMultiplyAdd(a5, b2, c5c);
+            Vector512<float> a6 = Vector512.Create(a[6]);
+            c6a = Vector512.FusedMultiplyAdd(a6, b0, c6a);
+            c6b = Vector512.FusedMultiplyAdd(a6, b1, c6b);
+            c6c = Vector512.FusedMultiplyAdd(a6, b2, c6c);
+            Vector512<float> a7 = Vector512.Create(a[7]);
+            c7a = Vector512.FusedMultiplyAdd(a7, b0, c7a);
+            c7b = Vector512.FusedMultiplyAdd(a7, b1, c7b);
+            c7c = Vector512.FusedMultiplyAdd(a7, b2, c7c);
+            a += 8;
+            b += 48;
+        }
+
+        Vector512<float> va = Vector512.Create(alpha);
+        if (beta == 0f)
+        {
+            Put(c + 0 * ldc, c0a, c0b, c0c, va);
+            Put(c + 1 * ldc, c1a, c1b, c1c, va);
+            Put(c + 2 * ldc, c2a, c2b, c2c, va);
+            Put(c + 3 * ldc, c3a, c3b, c3c, va);
+            Put(c + 4 * ldc, c4a, c4b, c4c, va);
+            Put(c + 5 * ldc, c5a, c5b, c5c, va);
+            Put(c + 6 * ldc, c6a, c6b, c6c, va);
+            Put(c + 7 * ldc, c7a, c7b, c7c, va);
+        }
+        else
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            Update(c + 0 * ldc, c0a, c0b, c0c, va, vb);
+            Update(c + 1 * ldc, c1a, c1b, c1c, va, vb);
+            Update(c + 2 * ldc, c2a, c2b, c2c, va, vb);
+            Update(c + 3 * ldc, c3a, c3b, c3c, va, vb);
+            Update(c + 4 * ldc, c4a, c4b, c4c, va, vb);
+            Update(c + 5 * ldc, c5a, c5b, c5c, va, vb);
+            Update(c + 6 * ldc, c6a, c6b, c6c, va, vb);
+            Update(c + 7 * ldc, c7a, c7b, c7c, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> alpha)
+    {
+        Vector512.Store(x0 * alpha, c + 0);
+        Vector512.Store(x1 * alpha, c + 16);
+        Vector512.Store(x2 * alpha, c + 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> alpha, Vector512<float> beta)
+    {
+        Vector512.Store(Vector512.FusedMultiplyAdd(x0, alpha, Vector512.Load(c + 0) * beta), c + 0);
+        Vector512.Store(Vector512.FusedMultiplyAdd(x1, alpha, Vector512.Load(c + 16) * beta), c + 16);
+        Vector512.Store(Vector512.FusedMultiplyAdd(x2, alpha, Vector512.Load(c + 32) * beta), c + 32);
+    }
+}

@@ -1,0 +1,32 @@
+namespace Descent.Tensors;
+
+/// <summary>
+/// A register-tiled GEMM micro-kernel and the cache blocking tuned for it. The driver is generic over the
+/// kernel type, so each kernel gets its own specialised copy of the blocked loops.
+/// </summary>
+internal unsafe interface IGemmKernel
+{
+    /// <summary>Rows of C computed per call (the height of a packed A micro-panel).</summary>
+    static abstract int Mr { get; }
+
+    /// <summary>Columns of C computed per call (the width of a packed B micro-panel).</summary>
+    static abstract int Nr { get; }
+
+    /// <summary>Largest depth of one packed block; K is cut into near-equal blocks no deeper than this.</summary>
+    static abstract int Kc { get; }
+
+    /// <summary>Rows of op(A) packed at a time (a multiple of <see cref="Mr"/>).</summary>
+    static abstract int Mc { get; }
+
+    /// <summary>Columns of op(B) packed at a time (a multiple of <see cref="Nr"/>).</summary>
+    static abstract int Nc { get; }
+
+    /// <summary>Whether this machine runs the kernel in hardware.</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>
+    /// C[0..Mr, 0..Nr] = alpha·Ã·B̃ + beta·C, where Ã is an Mr×kc micro-panel stored depth-major (Mr floats per
+    /// depth step) and B̃ a kc×Nr micro-panel (Nr floats per depth step). beta == 0 writes C without reading it.
+    /// </summary>
+    static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+}

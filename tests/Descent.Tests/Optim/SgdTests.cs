@@ -1,0 +1,115 @@
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Tests.Optim;
+
+public class SgdTests
+{
+    private static NamedParameter Param(string name, params float[] values)
+    {
+        var t = Tensor.FromArray(values, values.Length);
+        t.RequiresGrad = true;
+        return new NamedParameter(name, t);
+    }
+
+    [Fact]
+    public void MomentumFollowsTheHeavyBallRecurrence()
+    {
+        // v1 = g1, θ1 = θ0 − η v1; v2 = μ v1 + g2, θ2 = θ1 − η v2 (PyTorch's form, seed 000's equations 3–4)
+        var p = Param("w", 1f);
+        var sgd = new Sgd([p], lr: 0.1, momentum: 0.9);
+        p.Value.Grad = Tensor.FromArray([2f], 1);
+        sgd.Step();
+        Assert.Equal(1f - 0.1f * 2f, p.Value[0], 6);
+        p.Value.Grad = Tensor.FromArray([1f], 1);
+        sgd.Step();
+        float v2 = 0.9f * 2f + 1f;
+        Assert.Equal(1f - 0.1f * 2f - 0.1f * v2, p.Value[0], 6);
+        Assert.Equal(v2, sgd.StateOf("w")["momentum_buffer"][0], 6);
+    }
+
+    [Fact]
+    public void ParametersWithoutGradientAreSkipped()
+    {
+        var a = Param("a", 1f);
+        var b = Param("b", 1f);
+        var sgd = new Sgd([a, b], lr: 0.5);
+        a.Value.Grad = Tensor.FromArray([1f], 1);
+        sgd.Step();
+        Assert.Equal(0.5f, a.Value[0]);
+        Assert.Equal(1f, b.Value[0]);
+        Assert.Equal(1, sgd.StepCount);
+    }
+
+    [Fact]
+    public void ZeroGradSetsToNoneByDefault()
+    {
+        var a = Param("a", 1f);
+        var sgd = new Sgd([a], lr: 0.5);
+        a.Value.Grad = Tensor.FromArray([1f], 1);
+        sgd.ZeroGrad(setToNone: false);
+        Assert.Equal(0f, a.Value.Grad![0]);
+        sgd.ZeroGrad();
+        Assert.Null(a.Value.Grad);
+    }
+
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Sgd([Param("a", 1f)], lr: -0.1));
+    [Fact] public void NaNLearningRateIsRejected() => AssertRejects("Lr", () => new Sgd([Param("a", 1f)], lr: double.NaN));
+    [Fact] public void NegativeMomentumIsRejected() => AssertRejects("Momentum", () => new Sgd([Param("a", 1f)], lr: 0.1, momentum: -0.5));
+    [Fact] public void NegativeDampeningIsRejected() => AssertRejects("Dampening", () => new Sgd([Param("a", 1f)], lr: 0.1, dampening: -1));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Sgd([Param("a", 1f)], lr: 0.1, weightDecay: -1));
+    [Fact] public void NesterovWithoutMomentumIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], lr: 0.1, nesterov: true));
+    [Fact] public void NesterovWithDampeningIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true));
+    [Fact] public void EmptyParameterListIsRejected() => AssertRejects("parameters", () => new Sgd([], lr: 0.1));
+
+    [Fact]
+    public void AParameterInTwoGroupsIsRejected()
+    {
+        var a = Param("a", 1f);
+        var sgd = new Sgd([a], lr: 0.1);
+        AssertRejects("parameters", () => sgd.AddParamGroup([a]));
+    }
+
+    [Fact]
+    public void ChangingAGroupOptionIsValidated()
+    {
+        var sgd = new Sgd([Param("a", 1f)], lr: 0.1);
+        AssertRejects("Lr", () => sgd.ParamGroups[0].Options.Lr = -1);
+        sgd.ParamGroups[0].Options.Lr = 0.01;
+        Assert.Equal(0.01, sgd.ParamGroups[0].Options.Lr);
+    }
+
+    private static void AssertRejects(string argument, Action action)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(action);
+        Assert.Equal(argument, e.ParamName);
+    }
+
+    [Fact]
+    public void FusedKernelEqualsScalarReferenceForEveryLength()
+    {
+        var rng = new Rng(11);
+        SgdKernel.Hyper[] configurations =
+        [
+            new(0.1f, 0f, 0f, 0f, false, false),
+            new(0.05f, 0.9f, 0f, 1e-4f, false, false),
+            new(0.05f, 0.9f, 0.1f, 0f, false, true),
+            new(0.05f, 0.9f, 0f, 0.01f, true, false),
+        ];
+        for (int n = 0; n <= 300; n++)
+            foreach (var h in configurations)
+                foreach (bool first in new[] { true, false })
+                {
+                    var p = Enumerable.Range(0, n).Select(_ => rng.Uniform(-1, 1)).ToArray();
+                    var g = Enumerable.Range(0, n).Select(_ => rng.Uniform(-1, 1)).ToArray();
+                    var b = Enumerable.Range(0, n).Select(_ => rng.Uniform(-1, 1)).ToArray();
+                    var (p2, b2) = ((float[])p.Clone(), (float[])b.Clone());
+                    SgdKernel.Step(p, g, b, h, first);
+                    SgdKernel.StepReference(p2, g, b2, h, first);
+                    Assert.Equal(p2, p);
+                    Assert.Equal(b2, b);
+                }
+    }
+}
