@@ -7,7 +7,7 @@ namespace Descent.Tests.Data;
 /// <summary>Builds IDX files (raw or gzip) and MNIST-style directories for tests.</summary>
 internal static class IdxTestFiles
 {
-    /// <summary>An IDX file: zero magic bytes, <paramref name="type"/>, the dimension count, big-endian dimensions, data.</summary>
+    /// <summary>An unsigned-byte IDX file: zero magic bytes, type 0x08, the dimension count, big-endian dimensions, data.</summary>
     public static byte[] Idx(byte[] data, params int[] dims) => Idx(0x08, dims, data);
 
     /// <summary>An IDX file with an arbitrary type code (dimension values are written as given).</summary>

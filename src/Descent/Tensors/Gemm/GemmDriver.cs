@@ -22,6 +22,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes rows [rowStart, rowEnd) × columns [colStart, colEnd) of C on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(in GemmProblem problem, int rowStart, int rowEnd, int colStart, int colEnd)
         where TKernel : struct, IGemmKernel
     {
@@ -56,6 +57,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Runs the micro-kernel over every Mr×Nr tile of an mc×nc block of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SweepTiles<TKernel>(
         float* packedA, float* packedB, int mc, int nc, int kc, float* c, nint ldc, float alpha, float beta, float* edge)
         where TKernel : struct, IGemmKernel

@@ -15,6 +15,7 @@ internal static unsafe class GemmPacking
     /// <summary>
     /// Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into ⌈mc/mr⌉ panels of mr×kc floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* dst, float* a, nint lda, bool transA, int i0, int mc, int p0, int kc, int mr)
     {
         for (int r = 0; r < mc; r += mr)
@@ -31,6 +32,7 @@ internal static unsafe class GemmPacking
     /// <summary>
     /// Packs depth [p0, p0+kc) × columns [j0, j0+nc) of op(B) into ⌈nc/nr⌉ panels of kc×nr floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* dst, float* b, nint ldb, bool transB, int p0, int kc, int j0, int nc, int nr)
     {
         for (int s = 0; s < nc; s += nr)
@@ -45,6 +47,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Source row p holds the <paramref name="width"/> values of depth step p: a strided row copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackAlongRows(float* dst, float* src, nint ld, int kc, int width, int panelWidth)
     {
         for (int p = 0; p < kc; p++, src += ld, dst += panelWidth)
@@ -71,6 +74,7 @@ internal static unsafe class GemmPacking
     /// Source row j (of <paramref name="width"/>) holds depth steps 0..kc of panel column j: a transpose, done in
     /// 8×8 and 4×8 register blocks with a scalar rim.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(float* dst, float* src, nint ld, int kc, int width, int panelWidth)
     {
         int j = 0;

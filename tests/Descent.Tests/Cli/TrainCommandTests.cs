@@ -1,0 +1,117 @@
+using System.Text.RegularExpressions;
+using Descent.Cli;
+
+namespace Descent.Tests.Cli;
+
+public class TrainCommandTests
+{
+    [Fact]
+    public void HelpListsTheOptionsAndSucceeds()
+    {
+        var r = CliRunner.Run("train", "--help");
+        Assert.Equal(ExitCodes.Success, r.ExitCode);
+        foreach (var option in new[] { "--problem", "--optimizer", "--lr", "--momentum", "--epochs", "--batch-size", "--seed", "--threads", "--data" })
+            Assert.Contains(option, r.Output);
+    }
+
+    [Theory]
+    [InlineData("invalid --lr", "--lr", "-0.1")]
+    [InlineData("invalid --lr", "--lr", "NaN")]
+    [InlineData("invalid --momentum", "--momentum", "-1")]
+    [InlineData("invalid --weight-decay", "--weight-decay", "-1")]
+    [InlineData("invalid --dampening", "--dampening", "-1")]
+    [InlineData("invalid --epochs", "--epochs", "0")]
+    [InlineData("invalid --batch-size", "--batch-size", "0")]
+    [InlineData("invalid --threads", "--threads", "0")]
+    [InlineData("invalid --train-limit", "--train-limit", "0")]
+    [InlineData("invalid --test-limit", "--test-limit", "-5")]
+    [InlineData("known problems: fmnist-mlp", "--problem", "imagenet")]
+    [InlineData("known optimizers: sgd", "--optimizer", "adamx")]
+    [InlineData("'abc'", "--lr", "abc")]
+    [InlineData("--frobnicate", "--frobnicate", "1")]
+    public void BadArgumentsExitWithCodeTwoAndOneLineNamingTheProblem(string expected, string option, string value)
+    {
+        using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
+        var r = CliRunner.Run("train", "--data", data.Directory, option, value);
+        Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+        Assert.Single(r.Error.TrimEnd().Split('\n'));
+        Assert.StartsWith("descent: error:", r.Error);
+    }
+
+    [Fact]
+    public void NesterovWithoutMomentumIsABadArgument()
+    {
+        using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
+        var r = CliRunner.Run("train", "--data", data.Directory, "--nesterov");
+        Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
+        Assert.Contains("invalid --nesterov", r.Error);
+    }
+
+    [Fact]
+    public void AMissingDataDirectoryIsNamed()
+    {
+        var r = CliRunner.Run("train", "--data", "/nonexistent/descent-data");
+        Assert.Equal(ExitCodes.BadData, r.ExitCode);
+        Assert.Contains("/nonexistent/descent-data", r.Error);
+    }
+
+    [Fact]
+    public void ATruncatedImageFileIsNamed()
+    {
+        using var data = new SyntheticMnist(trainCount: 20, testCount: 10, gzip: false);
+        string images = data.PathOf("train-images-idx3-ubyte");
+        var bytes = File.ReadAllBytes(images);
+        File.WriteAllBytes(images, bytes[..(bytes.Length - 100)]);
+        var r = CliRunner.Run("train", "--data", data.Directory, "--epochs", "1");
+        Assert.Equal(ExitCodes.BadData, r.ExitCode);
+        Assert.Contains("train-images-idx3-ubyte", r.Error);
+        Assert.Contains("truncated", r.Error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void AnUnwritableCsvPathFailsBeforeTraining()
+    {
+        using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
+        var r = CliRunner.Run("train", "--data", data.Directory, "--csv", "/nonexistent-dir/results.csv");
+        Assert.Equal(ExitCodes.BadData, r.ExitCode);
+        Assert.Contains("/nonexistent-dir/results.csv", r.Error);
+        Assert.DoesNotContain("epoch", r.Output);
+    }
+
+    [Fact]
+    public void DivergenceStopsWithTheStepNamed()
+    {
+        using var data = new SyntheticMnist(trainCount: 64, testCount: 8);
+        var r = CliRunner.Run("train", "--data", data.Directory, "--lr", "1e30", "--epochs", "1", "--batch-size", "16");
+        Assert.Equal(ExitCodes.Diverged, r.ExitCode);
+        Assert.Matches(@"epoch 1, step \d+", r.Error);
+    }
+
+    [Fact]
+    public void TrainsToHighAccuracyAndRepeatsExactlyWithTheSameSeed()
+    {
+        using var data = new SyntheticMnist();
+        string csv = Path.Combine(data.Directory, "epochs.csv");
+        string[] args = ["train", "--data", data.Directory, "--epochs", "2", "--batch-size", "32", "--lr", "0.05", "--momentum", "0.9", "--seed", "7"];
+        var first = CliRunner.Run([.. args, "--csv", csv]);
+        var second = CliRunner.Run(args);
+        Assert.Equal(ExitCodes.Success, first.ExitCode);
+        Assert.Equal("", first.Error);
+
+        var rows = EpochRows(first.Output);
+        Assert.Equal(2, rows.Count);
+        Assert.True(rows[^1].Accuracy >= 95.0, $"test accuracy {rows[^1].Accuracy}% after 2 epochs on separable data");
+        Assert.True(rows[1].TrainLoss < rows[0].TrainLoss);
+        Assert.Equal(rows, EpochRows(second.Output));
+
+        var csvLines = File.ReadAllLines(csv);
+        Assert.Equal(3, csvLines.Length);
+        Assert.StartsWith("epoch,train_loss,test_loss,test_accuracy", csvLines[0]);
+    }
+
+    private static List<(int Epoch, double TrainLoss, double TestLoss, double Accuracy)> EpochRows(string output) =>
+        Regex.Matches(output, @"^\s*(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)%", RegexOptions.Multiline)
+            .Select(m => (int.Parse(m.Groups[1].Value), double.Parse(m.Groups[2].Value), double.Parse(m.Groups[3].Value), double.Parse(m.Groups[4].Value)))
+            .ToList();
+}
