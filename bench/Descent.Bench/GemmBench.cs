@@ -6,12 +6,18 @@ using Descent.Threading;
 namespace Descent.Bench;
 
 /// <summary>
-/// Times <see cref="Gemm.Multiply"/> on the shapes of an MLP training step and on squares, with 1 and 2 compute
-/// threads, next to OpenBLAS <c>cblas_sgemm</c> when <c>libopenblas.so.0</c> can be loaded.
+/// Times <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> on the shapes of an MLP training step (784-512-256-10, batch 128) and on
+/// squares, with 1 and 2 compute threads, next to OpenBLAS <c>cblas_sgemm</c> when <c>libopenblas.so.0</c> can be
+/// loaded. The last row runs the eight multiplies of one training step back to back, as training does: only
+/// there do the small ones find the second thread awake (alone, they do not wake it; see
+/// <see cref="ComputeThreads"/>).
 /// </summary>
 public static class GemmBench
 {
     private readonly record struct Shape(string Name, bool TransposeA, bool TransposeB, int M, int N, int K);
+
+    /// <summary>The first <see cref="StepShapes"/> shapes are the multiplies of one MLP training step.</summary>
+    private const int StepShapes = 8;
 
     private static readonly Shape[] Shapes =
     [
@@ -33,18 +39,18 @@ public static class GemmBench
     /// <summary>Runs the benchmark and writes a table to <paramref name="output"/>.</summary>
     public static void Run(TextWriter output)
     {
+        Operands[] data = Shapes.Select(shape => new Operands(shape)).ToArray();
+        Operands[] step = data[..StepShapes];
         int savedThreads = ComputeThreads.Count;
-        var ours = new double[Shapes.Length, 2];
+        var ours = new double[Shapes.Length + 1, 2];
         try
         {
-            for (int s = 0; s < Shapes.Length; s++)
+            for (int t = 0; t < 2; t++)
             {
-                var data = new Operands(Shapes[s]);
-                for (int t = 0; t < 2; t++)
-                {
-                    ComputeThreads.Count = t + 1;
-                    ours[s, t] = Seconds(() => data.RunOurs());
-                }
+                ComputeThreads.Count = t + 1;
+                for (int s = 0; s < Shapes.Length; s++)
+                    ours[s, t] = Seconds(data[s].RunOurs);
+                ours[Shapes.Length, t] = Seconds(() => { foreach (Operands o in step) o.RunOurs(); });
             }
         }
         finally
@@ -53,35 +59,42 @@ public static class GemmBench
         }
 
         // OpenBLAS's threads spin after each call, so it is timed only once ours are done.
-        double[,]? blas = OpenBlas.TryLoad(output) ? new double[Shapes.Length, 2] : null;
+        double[,]? blas = OpenBlas.TryLoad(output) ? new double[Shapes.Length + 1, 2] : null;
         if (blas is not null)
         {
-            for (int s = 0; s < Shapes.Length; s++)
+            for (int t = 0; t < 2; t++)
             {
-                var data = new Operands(Shapes[s]);
-                for (int t = 0; t < 2; t++)
-                {
-                    OpenBlas.SetThreads(t + 1);
-                    blas[s, t] = Seconds(() => data.RunOpenBlas());
-                }
+                OpenBlas.SetThreads(t + 1);
+                for (int s = 0; s < Shapes.Length; s++)
+                    blas[s, t] = Seconds(data[s].RunOpenBlas);
+                blas[Shapes.Length, t] = Seconds(() => { foreach (Operands o in step) o.RunOpenBlas(); });
             }
         }
 
         output.WriteLine($"Gemm ({Gemm.DefaultPath}), median time per call and GFLOP/s; 1T/2T = compute threads");
         output.Write($"{"shape",-16} {"op",-4} {"m",6} {"n",5} {"k",5} | {"1T µs",9} {"GF/s",6} | {"2T µs",9} {"GF/s",6}");
         output.WriteLine(blas is null ? "" : $" | {"BLAS 1T",7} {"BLAS 2T",7} | {"ratio1",6} {"ratio2",6}");
-        for (int s = 0; s < Shapes.Length; s++)
+        for (int s = 0; s <= Shapes.Length; s++)
         {
-            Shape sh = Shapes[s];
-            double flops = 2.0 * sh.M * sh.N * sh.K;
-            string op = (sh.TransposeA ? "T" : "N") + (sh.TransposeB ? "T" : "N");
-            output.Write($"{sh.Name,-16} {op,-4} {sh.M,6} {sh.N,5} {sh.K,5} | {ours[s, 0] * 1e6,9:F1} {flops / ours[s, 0] / 1e9,6:F1} | {ours[s, 1] * 1e6,9:F1} {flops / ours[s, 1] / 1e9,6:F1}");
-            if (blas is not null)
+            double flops;
+            if (s < Shapes.Length)
             {
-                output.Write($" | {flops / blas[s, 0] / 1e9,7:F1} {flops / blas[s, 1] / 1e9,7:F1} | {blas[s, 0] / ours[s, 0],6:F2} {blas[s, 1] / ours[s, 1],6:F2}");
+                Shape sh = Shapes[s];
+                flops = 2.0 * sh.M * sh.N * sh.K;
+                string op = (sh.TransposeA ? "T" : "N") + (sh.TransposeB ? "T" : "N");
+                output.Write($"{sh.Name,-16} {op,-4} {sh.M,6} {sh.N,5} {sh.K,5}");
             }
+            else
+            {
+                flops = Shapes[..StepShapes].Sum(sh => 2.0 * sh.M * sh.N * sh.K);
+                output.Write($"{"MLP train step",-16} {"all 8 above",-22}");
+            }
+            output.Write($" | {ours[s, 0] * 1e6,9:F1} {flops / ours[s, 0] / 1e9,6:F1} | {ours[s, 1] * 1e6,9:F1} {flops / ours[s, 1] / 1e9,6:F1}");
+            if (blas is not null)
+                output.Write($" | {flops / blas[s, 0] / 1e9,7:F1} {flops / blas[s, 1] / 1e9,7:F1} | {blas[s, 0] / ours[s, 0],6:F2} {blas[s, 1] / ours[s, 1],6:F2}");
             output.WriteLine();
         }
+        output.WriteLine("ratio = OpenBLAS time / our time (above 1: we are faster).");
     }
 
     /// <summary>Median seconds per call: calls are batched to ~20 ms per sample after a warm-up.</summary>

@@ -33,10 +33,24 @@ public static class ComputeThreads
     /// which thread runs which index. A call made while another loop is running (nested or from another thread)
     /// runs serially on its caller. The first exception thrown by the body is rethrown here.
     /// </summary>
-    internal static void For<TBody>(int count, TBody body) where TBody : struct, IComputeBody
-        => ComputeWorkerPool.Run(count, ref body, Count);
+    /// <param name="count">Number of indices.</param>
+    /// <param name="body">The loop body; copied, and shared by all threads.</param>
+    /// <param name="wakeSleepingWorkers">
+    /// Whether to wake workers that have gone to sleep (idle for over a millisecond). Waking one costs the caller
+    /// a few microseconds and the worker tens of microseconds (much more on a busy host), so loops of only a few
+    /// microseconds should pass false: they then share out to workers that are still spinning, which pick up
+    /// work within a microsecond, and otherwise run on the caller.
+    /// </param>
+    internal static void For<TBody>(int count, TBody body, bool wakeSleepingWorkers = true) where TBody : struct, IComputeBody
+        => ComputeWorkerPool.Run(count, ref body, Count, wakeSleepingWorkers);
 
-    /// <summary>Delegate form of <see cref="For{TBody}(int, TBody)"/>, for code that is not hot.</summary>
+    /// <summary>
+    /// How many threads a loop that does not wake sleeping workers would run on right now: the caller plus the
+    /// workers (within <see cref="Count"/>) still spinning after a recent loop. A hint: it may change at any time.
+    /// </summary>
+    internal static int AwakeCount => ComputeWorkerPool.AwakeCount(Count);
+
+    /// <summary>Delegate form of <see cref="For{TBody}(int, TBody, bool)"/>, for code that is not hot.</summary>
     internal static void For(int count, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);

@@ -6,29 +6,27 @@ namespace Descent.Threading;
 
 /// <summary>
 /// The persistent workers behind <see cref="ComputeThreads"/>. One loop runs at a time: the caller publishes the
-/// loop, wakes the workers, takes indices itself, then waits until every worker has acknowledged the loop. Idle
-/// workers spin for <see cref="SpinTicks"/> before sleeping on a semaphore, so back-to-back loops (a training
-/// step) start within a microsecond or two.
+/// loop, requests help from the workers it needs, and takes indices itself. When no index is left it withdraws
+/// the requests no worker has picked up yet and waits only for workers still running an index, so a sleeping
+/// worker never delays a loop. Idle workers spin for <see cref="SpinTicks"/> before sleeping on a semaphore, so
+/// in back-to-back loops (a training step) help arrives within a microsecond or two.
 /// </summary>
 internal static unsafe class ComputeWorkerPool
 {
-    private static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
+    private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // 1 ms
     private static readonly object StartLock = new();
 
     private static Worker[] _workers = [];
     private static int _busy;
 
-    // The loop being run; written by the caller before it bumps _generation, read by workers after.
-    private static long _generation;
+    // The loop being run: written by the caller before it hands the loop to workers, stable until they are done.
     private static delegate*<void*, int, void> _invoke;
     private static void* _state;
     private static int _itemCount;
-    private static int _helpers;
     private static int _nextItem;
-    private static int _pending;
     private static ExceptionDispatchInfo? _error;
 
-    public static void Run<TBody>(int count, ref TBody body, int threads) where TBody : struct, IComputeBody
+    public static void Run<TBody>(int count, ref TBody body, int threads, bool wakeSleepers) where TBody : struct, IComputeBody
     {
         if (count <= 0)
             return;
@@ -43,20 +41,14 @@ internal static unsafe class ComputeWorkerPool
         {
             int helpers = Math.Min(threads, count) - 1;
             Worker[] workers = EnsureWorkers(helpers);
-            // body is a by-value parameter of ComputeThreads.For, so it lives on the caller's stack until we return.
+            // body is a by-value parameter of ComputeThreads.For: it stays on the caller's stack until we return.
             _invoke = &InvokeBody<TBody>;
             _state = Unsafe.AsPointer(ref body);
             _itemCount = count;
-            _helpers = helpers;
             _nextItem = 0;
             _error = null;
-            _pending = workers.Length;
-            Interlocked.Increment(ref _generation);
-            foreach (Worker worker in workers)
-            {
-                if (Interlocked.Exchange(ref worker.Sleeping, 0) == 1)
-                    worker.Signal.Release();
-            }
+            for (int w = 0; w < helpers; w++)
+                workers[w].Request(wakeSleepers);
 
             try
             {
@@ -67,9 +59,8 @@ internal static unsafe class ComputeWorkerPool
                 RecordError(e);
             }
 
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _pending) != 0)
-                spinner.SpinOnce(sleep1Threshold: -1);
+            for (int w = 0; w < helpers; w++)
+                workers[w].WithdrawOrAwait();
             _state = null;
             _error?.Throw();
         }
@@ -77,6 +68,19 @@ internal static unsafe class ComputeWorkerPool
         {
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    /// <summary>1 + the workers among the first <paramref name="threads"/> − 1 that are not asleep.</summary>
+    public static int AwakeCount(int threads)
+    {
+        Worker[] workers = _workers;
+        int awake = 1;
+        for (int w = 0; w < workers.Length && w < threads - 1; w++)
+        {
+            if (workers[w].IsAwake)
+                awake++;
+        }
+        return awake;
     }
 
     private static void InvokeBody<TBody>(void* state, int index) where TBody : struct, IComputeBody
@@ -106,60 +110,79 @@ internal static unsafe class ComputeWorkerPool
             Array.Copy(workers, grown, workers.Length);
             for (int i = workers.Length; i < needed; i++)
             {
-                grown[i] = new Worker(i, Volatile.Read(ref _generation));
-                var thread = new Thread(grown[i].Loop) { IsBackground = true, Name = $"Descent compute {i + 1}" };
-                thread.Start();
+                grown[i] = new Worker();
+                new Thread(grown[i].Loop) { IsBackground = true, Name = $"Descent compute {i + 1}" }.Start();
             }
             _workers = grown;
             return grown;
         }
     }
 
-    private sealed class Worker(int index, long generation)
+    private sealed class Worker
     {
-        public readonly SemaphoreSlim Signal = new(0);
-        public int Sleeping;
+        private const int Idle = 0, Requested = 1, Running = 2;
+        private readonly SemaphoreSlim _signal = new(0);
+        private int _status;
+        private int _sleeping;
+
+        public bool IsAwake => Volatile.Read(ref _sleeping) == 0;
+
+        /// <summary>
+        /// Asks this worker to help with the loop just published, waking it if asleep and <paramref name="wake"/>;
+        /// a request left with a sleeping worker is simply withdrawn at the end of the loop.
+        /// </summary>
+        public void Request(bool wake)
+        {
+            Volatile.Write(ref _status, Requested);
+            if (wake && Interlocked.Exchange(ref _sleeping, 0) == 1)
+                _signal.Release();
+        }
+
+        /// <summary>Called once every index is taken: cancels the request if not picked up, else waits for it.</summary>
+        public void WithdrawOrAwait()
+        {
+            if (Interlocked.CompareExchange(ref _status, Idle, Requested) == Requested)
+                return;
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _status) != Idle)
+                spinner.SpinOnce(sleep1Threshold: -1);
+        }
 
         public void Loop()
         {
-            long seen = generation;
             while (true)
             {
-                seen = WaitForLoop(seen);
-                if (index < _helpers)
+                WaitForRequest();
+                if (Interlocked.CompareExchange(ref _status, Running, Requested) != Requested)
+                    continue; // withdrawn before we got to it
+                try
                 {
-                    try
-                    {
-                        RunItems();
-                    }
-                    catch (Exception e)
-                    {
-                        RecordError(e);
-                    }
+                    RunItems();
                 }
-                Interlocked.Decrement(ref _pending);
+                catch (Exception e)
+                {
+                    RecordError(e);
+                }
+                Volatile.Write(ref _status, Idle);
             }
         }
 
-        private long WaitForLoop(long seen)
+        private void WaitForRequest()
         {
             long start = Stopwatch.GetTimestamp();
-            for (int spins = 1; ; spins++)
+            for (int spins = 1; Volatile.Read(ref _status) != Requested; spins++)
             {
-                long current = Volatile.Read(ref _generation);
-                if (current != seen)
-                    return current;
                 if ((spins & 255) == 0 && Stopwatch.GetTimestamp() - start > SpinTicks)
-                    break;
+                {
+                    Interlocked.Exchange(ref _sleeping, 1);
+                    if (Volatile.Read(ref _status) != Requested)
+                        _signal.Wait();
+                    else if (Interlocked.Exchange(ref _sleeping, 0) == 0)
+                        _signal.Wait(); // Request saw us asleep and released the semaphore: consume that release
+                    return;
+                }
                 Thread.SpinWait(4);
             }
-
-            Interlocked.Exchange(ref Sleeping, 1);
-            if (Volatile.Read(ref _generation) == seen)
-                Signal.Wait();
-            else if (Interlocked.Exchange(ref Sleeping, 0) == 0)
-                Signal.Wait(); // the caller saw us asleep and released the semaphore: consume that release
-            return Volatile.Read(ref _generation);
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace Descent.Threading;
 
 /// <summary>
-/// The body of a parallel loop run by <see cref="ComputeThreads.For{TBody}(int, TBody)"/>: a struct, so a
+/// The body of a parallel loop run by <see cref="ComputeThreads.For{TBody}(int, TBody, bool)"/>: a struct, so a
 /// loop can be started without allocating a delegate or a closure.
 /// </summary>
 internal interface IComputeBody

@@ -37,7 +37,7 @@ public static class Gemm
 
     /// <summary>The fastest implementation this machine supports.</summary>
     internal static GemmPath DefaultPath { get; } =
-        GemmKernel12x32.IsSupported ? GemmPath.Vector512
+        GemmKernel8x32.IsSupported ? GemmPath.Vector512
         : GemmKernel6x16.IsSupported ? GemmPath.Vector256
         : GemmPath.Reference;
 
@@ -54,17 +54,22 @@ public static class Gemm
             return;
         }
 
-        switch (path)
+        if (path == GemmPath.Reference)
         {
-            case GemmPath.Vector512:
-                GemmParallel.Run<GemmKernel12x32>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-                break;
-            case GemmPath.Vector256:
-                GemmParallel.Run<GemmKernel6x16>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-                break;
-            default:
-                GemmReference.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-                break;
+            GemmReference.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
+        unsafe
+        {
+            fixed (float* pa = a, pb = b, pc = c)
+            {
+                var problem = new GemmProblem(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                if (path == GemmPath.Vector512)
+                    GemmPlan.RunVector512(problem);
+                else
+                    GemmPlan.RunVector256(problem);
+            }
         }
     }
 

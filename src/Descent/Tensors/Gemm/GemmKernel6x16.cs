@@ -14,11 +14,11 @@ internal readonly unsafe struct GemmKernel6x16 : IGemmKernel
     public static int Nr => 16;
     public static int Kc => 256;
     public static int Mc => 96;
-    public static int Nc => 4096;
+    public static int Nc => 2048;
     public static bool IsSupported => Vector256.IsHardwareAccelerated && Fma.IsSupported && Avx2.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default;
         Vector256<float> c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
@@ -44,14 +44,14 @@ internal readonly unsafe struct GemmKernel6x16 : IGemmKernel
             Vector256<float> a5 = Vector256.Create(a[5]);
             c5a = Vector256.FusedMultiplyAdd(a5, b0, c5a);
             c5b = Vector256.FusedMultiplyAdd(a5, b1, c5b);
-            a += 6;
-            b += 16;
+            a += aStride;
+            b += bStride;
         }
 
         Vector256<float> va = Vector256.Create(alpha);
         if (beta == 0f)
         {
-            Put(c + 0 * ldc, c0a, c0b, va);
+            Put(c, c0a, c0b, va);
             Put(c + 1 * ldc, c1a, c1b, va);
             Put(c + 2 * ldc, c2a, c2b, va);
             Put(c + 3 * ldc, c3a, c3b, va);
@@ -61,7 +61,7 @@ internal readonly unsafe struct GemmKernel6x16 : IGemmKernel
         else
         {
             Vector256<float> vb = Vector256.Create(beta);
-            Update(c + 0 * ldc, c0a, c0b, va, vb);
+            Update(c, c0a, c0b, va, vb);
             Update(c + 1 * ldc, c1a, c1b, va, vb);
             Update(c + 2 * ldc, c2a, c2b, va, vb);
             Update(c + 3 * ldc, c3a, c3b, va, vb);
@@ -73,14 +73,14 @@ internal readonly unsafe struct GemmKernel6x16 : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha)
     {
-        Vector256.Store(x0 * alpha, c + 0);
+        Vector256.Store(x0 * alpha, c);
         Vector256.Store(x1 * alpha, c + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha, Vector256<float> beta)
     {
-        Vector256.Store(Vector256.FusedMultiplyAdd(x0, alpha, Vector256.Load(c + 0) * beta), c + 0);
+        Vector256.Store(Vector256.FusedMultiplyAdd(x0, alpha, Vector256.Load(c) * beta), c);
         Vector256.Store(Vector256.FusedMultiplyAdd(x1, alpha, Vector256.Load(c + 8) * beta), c + 8);
     }
 }

@@ -5,33 +5,31 @@ namespace Descent.Tensors;
 /// <summary>
 /// Splits one multiply across <see cref="ComputeThreads"/>: C is cut into one band per thread, along whichever
 /// of M or N costs less in duplicated packing and imbalance, on micro-tile boundaries. Each thread packs and
-/// multiplies its band alone, so no thread ever waits on another until the end of the call.
+/// multiplies its band alone, so no thread waits on another until the end of the call, and since the depth is
+/// never split every element of C is computed the same way whatever the thread count.
 /// </summary>
 internal static unsafe class GemmParallel
 {
-    /// <summary>Below this many multiply-adds (~40 µs of work) a multiply stays on the calling thread.</summary>
-    internal const long ParallelThreshold = 1L << 21;
+    /// <summary>Below this many multiply-adds (~2.5 µs of work) a multiply stays on the calling thread.</summary>
+    internal const long ParallelThreshold = 1L << 17;
 
-    public static void Run<TKernel>(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        where TKernel : struct, IGemmKernel
+    /// <summary>
+    /// From this many multiply-adds (~40 µs of work) a multiply wakes sleeping workers; smaller ones use only
+    /// workers still spinning from a recent loop, as they are in a training step.
+    /// </summary>
+    internal const long WakeThreshold = 1L << 21;
+
+    public static void Run<TKernel>(in GemmProblem problem) where TKernel : struct, IGemmKernel
     {
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            var problem = new GemmProblem(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            int threads = (long)m * n * k < ParallelThreshold ? 1 : ComputeThreads.Count;
-            if (threads == 1)
-            {
-                GemmDriver.Run<TKernel>(problem, 0, m, 0, n);
-                return;
-            }
-
-            var bands = Bands.Choose<TKernel>(problem, threads);
-            if (bands.Count == 1)
-                GemmDriver.Run<TKernel>(problem, 0, m, 0, n);
-            else
-                ComputeThreads.For(bands.Count, new BandBody<TKernel>(problem, bands));
-        }
+        long work = (long)problem.M * problem.N * problem.K;
+        int threads = work < ParallelThreshold ? 1
+            : work < WakeThreshold ? ComputeThreads.AwakeCount
+            : ComputeThreads.Count;
+        Bands bands = threads == 1 ? default : Bands.Choose<TKernel>(problem, threads);
+        if (bands.Count <= 1)
+            GemmDriver.Run<TKernel>(problem, 0, problem.M, 0, problem.N);
+        else
+            ComputeThreads.For(bands.Count, new BandBody<TKernel>(problem, bands), wakeSleepingWorkers: work >= WakeThreshold);
     }
 
     /// <summary>How C is cut: <see cref="Count"/> bands of whole micro-tiles along rows or columns.</summary>
@@ -50,23 +48,25 @@ internal static unsafe class GemmParallel
             int colTiles = (p.N + TKernel.Nr - 1) / TKernel.Nr;
             int rowBands = Math.Min(threads, rowTiles);
             int colBands = Math.Min(threads, colTiles);
-            double rowCost = Cost(p, TKernel.Mr * (double)((rowTiles + rowBands - 1) / rowBands), colTiles * (double)TKernel.Nr, rowBands, alongRows: true);
-            double colCost = Cost(p, rowTiles * (double)TKernel.Mr, TKernel.Nr * (double)((colTiles + colBands - 1) / colBands), colBands, alongRows: false);
+            double rowBandRows = (double)TKernel.Mr * ((rowTiles + rowBands - 1) / rowBands);
+            double colBandCols = (double)TKernel.Nr * ((colTiles + colBands - 1) / colBands);
+            double rowCost = Cost(p, rowBandRows, colTiles * (double)TKernel.Nr, alongRows: true);
+            double colCost = Cost(p, rowTiles * (double)TKernel.Mr, colBandCols, alongRows: false);
             return rowCost <= colCost
                 ? new Bands(true, rowBands, rowTiles, TKernel.Mr)
                 : new Bands(false, colBands, colTiles, TKernel.Nr);
         }
 
         /// <summary>
-        /// Rough cycles for the slowest band: its padded multiply-adds at 16 per cycle plus packing: each band packs
-        /// its own slice of one operand and all of the other. Transposing packs cost about twice a copy.
+        /// Rough cycles for the slowest band: its padded multiply-adds at 16 a cycle, plus packing, where each band
+        /// packs its own slice of one operand but all of the other. A transposing pack costs about twice a copy.
         /// </summary>
-        private static double Cost(in GemmProblem p, double bandRows, double bandCols, int bands, bool alongRows)
+        private static double Cost(in GemmProblem p, double bandRows, double bandCols, bool alongRows)
         {
             double multiply = bandRows * bandCols * p.K / 16;
             double packA = (alongRows ? bandRows : p.M) * p.K * (p.TransposeA ? 0.25 : 0.5);
             double packB = (alongRows ? p.N : bandCols) * p.K * (p.TransposeB ? 0.5 : 0.25);
-            return multiply + packA + packB + (bands == 1 ? 0 : 0);
+            return multiply + packA + packB;
         }
     }
 

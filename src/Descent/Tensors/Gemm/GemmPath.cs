@@ -9,6 +9,6 @@ internal enum GemmPath
     /// <summary>Packed, blocked AVX2/FMA kernel (<see cref="GemmKernel6x16"/>).</summary>
     Vector256,
 
-    /// <summary>Packed, blocked AVX-512 kernel (<see cref="GemmKernel12x32"/>).</summary>
+    /// <summary>Packed, blocked AVX-512 kernels (<see cref="GemmKernel8x32"/>, <see cref="GemmKernel12x32"/>).</summary>
     Vector512,
 }

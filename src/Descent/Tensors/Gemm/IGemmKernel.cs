@@ -25,8 +25,9 @@ internal unsafe interface IGemmKernel
     static abstract bool IsSupported { get; }
 
     /// <summary>
-    /// C[0..Mr, 0..Nr] = alpha·Ã·B̃ + beta·C, where Ã is an Mr×kc micro-panel stored depth-major (Mr floats per
-    /// depth step) and B̃ a kc×Nr micro-panel (Nr floats per depth step). beta == 0 writes C without reading it.
+    /// C[0..Mr, 0..Nr] = alpha·Ã·B̃ + beta·C over kc depth steps. Step p reads the Mr values of Ã at
+    /// a + p·aStride and the Nr values of B̃ at b + p·bStride: a packed panel (stride Mr or Nr) or, when the
+    /// operand is already laid out that way, the matrix itself. beta == 0 writes C without reading it.
     /// </summary>
-    static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+    static abstract void Run(int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta);
 }

@@ -1,0 +1,39 @@
+using Descent.Data;
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Tensors;
+
+namespace Descent.Tests.Cli;
+
+/// <summary>The README's library example, on the synthetic dataset: it compiles, runs and learns.</summary>
+public class ReadmeExampleTests
+{
+    [Fact]
+    public void LibraryExampleTrainsAModel()
+    {
+        using var data = new SyntheticMnist(trainCount: 400, testCount: 100);
+        var rng = new Rng(seed: 0);
+        var train = MnistFormat.Load(data.Directory, DataSplit.Train);
+        Standardizer.Fit(train).Apply(train);
+
+        var model = new Sequential(
+            new Linear(784, 512, rng), new ReLU(),
+            new Linear(512, 256, rng), new ReLU(),
+            new Linear(256, 10, rng));
+        var optimizer = new Sgd(model.NamedParameters(), lr: 0.05, momentum: 0.9);
+
+        var losses = new List<float>();
+        foreach (var batch in new DataLoader(train, batchSize: 128, shuffle: true, rng: rng))
+        {
+            var x = Tensor.Wrap(batch.Features, 0, batch.Count, batch.FeatureSize);
+            var loss = Losses.CrossEntropy(model.Forward(x), batch.LabelSpan);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            losses.Add(loss.Item());
+        }
+        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], model.NamedParameters().Select(p => p.Name));
+        Assert.Equal(4, losses.Count);
+        Assert.True(losses[^1] < losses[0], $"loss went from {losses[0]} to {losses[^1]}");
+    }
+}
