@@ -16,7 +16,9 @@ public static class Evaluation
         model.Eval();
         double lossSum = 0;
         long correct = 0;
+        var arena = new TensorArena();
         using (GradMode.NoGrad())
+        using (arena.Activate())
         {
             var loader = new DataLoader(data, batchSize, shuffle: false);
             foreach (var batch in loader)
@@ -26,6 +28,7 @@ public static class Evaluation
                 var predicted = output.ArgMaxRows();
                 for (int i = 0; i < batch.Count; i++)
                     if (predicted[i] == batch.Labels[i]) correct++;
+                arena.Reset();
             }
         }
         model.Train(wasTraining);

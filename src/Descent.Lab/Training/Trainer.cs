@@ -20,6 +20,7 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly Rng _rng;
     private readonly DataLoader _loader;
+    private readonly TensorArena _arena = new();
 
     /// <summary>Builds the model and optimizer; nothing is trained until <see cref="Run"/>.</summary>
     public Trainer(Problem problem, ProblemData data, OptimizerSpec optimizer, TrainingOptions options)
@@ -81,13 +82,18 @@ public sealed class Trainer
         long seen = 0;
         while (_loader.TryGetNextBatch(out var batch))
         {
-            var loss = _problem.Loss(Model.Forward(Inputs(batch, _data.Train)), batch.LabelSpan);
-            float value = loss.Item();
-            if (!float.IsFinite(value))
-                throw new TrainingDivergedException($"the loss became {value} at epoch {epoch}, step {batch.Index + 1}: lower the learning rate");
-            Optimizer.ZeroGrad();
-            loss.Backward();
-            Optimizer.Step();
+            float value;
+            using (_arena.Activate())
+            {
+                var loss = _problem.Loss(Model.Forward(Inputs(batch, _data.Train)), batch.LabelSpan);
+                value = loss.Item();
+                if (!float.IsFinite(value))
+                    throw new TrainingDivergedException($"the loss became {value} at epoch {epoch}, step {batch.Index + 1}: lower the learning rate");
+                Optimizer.ZeroGrad();
+                loss.Backward();
+                Optimizer.Step();
+                _arena.Reset();
+            }
             lossSum += (double)value * batch.Count;
             seen += batch.Count;
             onBatch?.Invoke(epoch, batch.Index + 1);

@@ -54,7 +54,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>A new tensor whose contents are unspecified; every element must be written before it is read.</summary>
-    internal static Tensor Uninitialized(Shape shape) => new(GC.AllocateUninitializedArray<float>(shape.Size), 0, shape);
+    internal static Tensor Uninitialized(Shape shape) => new(TensorArena.Allocate(shape.Size), 0, shape);
 
     /// <summary>A new tensor of the same shape as this one, contents unspecified.</summary>
     internal Tensor UninitializedLike() => Uninitialized(Shape);

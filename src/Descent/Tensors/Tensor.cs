@@ -104,7 +104,7 @@ public sealed partial class Tensor
     /// </summary>
     internal Tensor GradForWrite(out bool accumulate)
     {
-        GradBuffer ??= Uninitialized(Shape);
+        GradBuffer ??= IsLeaf ? new Tensor(TensorArena.AllocateOwned(Length), 0, Shape) : Uninitialized(Shape);
         accumulate = HasGrad;
         HasGrad = true;
         return GradBuffer;

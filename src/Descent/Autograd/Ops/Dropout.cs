@@ -15,7 +15,7 @@ public sealed partial class Tensor
         if (p == 0f) return this;
         var x = this;
         float keep = 1f / (1f - p);
-        var mask = new float[Length];
+        var mask = TensorArena.Allocate(Length);
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < p ? 0f : keep;
         var y = UninitializedLike();
         Elementwise.Multiply(x.Span, mask, y.Span);

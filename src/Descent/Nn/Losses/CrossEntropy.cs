@@ -23,7 +23,7 @@ public static partial class Losses
             if ((uint)ownLabels[i] >= (uint)classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), ownLabels[i], $"label of row {i} is outside [0, {classes})");
 
-        var probabilities = new float[logits.Length];
+        var probabilities = TensorArena.Allocate(logits.Length);
         double total = 0;
         var x = logits.Span;
         for (int i = 0; i < batch; i++)

@@ -12,7 +12,7 @@ public static partial class Losses
         if (prediction.Shape != target.Shape)
             throw new ArgumentException($"MeanSquaredError: prediction {prediction.Shape} and target {target.Shape} differ in shape");
         if (prediction.Length == 0) throw new ArgumentException("MeanSquaredError: the tensors are empty", nameof(prediction));
-        var difference = new float[prediction.Length];
+        var difference = TensorArena.Allocate(prediction.Length);
         Elementwise.Subtract(prediction.Span, target.Span, difference);
         var loss = Tensor.Scalar((float)(Elementwise.SumOfSquaresDouble(difference) / difference.Length));
         if (!Tensor.ShouldRecord(prediction, target)) return loss;
