@@ -1,0 +1,64 @@
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Tensors;
+
+namespace Descent.Tests.Tensors;
+
+public class TensorArenaTests
+{
+    private static float[] Train(bool useArena)
+    {
+        var rng = new Rng(4);
+        var model = new Sequential(new Linear(6, 5, rng), new Tanh(), new Dropout(0.2f, rng), new Linear(5, 3, rng));
+        var block = ParameterBlock.Flatten(model);
+        var sgd = new Sgd(model.NamedParameters(), lr: 0.1, momentum: 0.9);
+        var arena = new TensorArena();
+        var x = Tensor.Uniform(rng, -1, 1, 4, 6);
+        int[] labels = [0, 2, 1, 2];
+        for (int step = 0; step < 5; step++)
+        {
+            using var scope = useArena ? arena.Activate() : default;
+            var loss = Losses.CrossEntropy(model.Forward(x), labels);
+            sgd.ZeroGrad();
+            loss.Backward();
+            sgd.Step();
+            arena.Reset();
+        }
+        if (useArena) Assert.InRange(arena.BufferCount, 1, 64);
+        return (float[])block.Values.Clone();
+    }
+
+    [Fact]
+    public void TrainingInAnArenaGivesTheSameWeights() => Assert.Equal(Train(useArena: false), Train(useArena: true));
+
+    [Fact]
+    public void ResetHandsTheSameBuffersOutInOrder()
+    {
+        var arena = new TensorArena();
+        Tensor first, again;
+        using (arena.Activate())
+        {
+            first = Tensor.Full(1f, 3) + 1f;
+            arena.Reset();
+            again = Tensor.Full(1f, 3) + 2f;
+        }
+        Assert.Same(first.Storage, again.Storage);
+        Assert.NotSame(first.Storage, (Tensor.Full(1f, 3) + 1f).Storage);
+    }
+
+    [Fact]
+    public void ParameterGradientsNeverComeFromTheArena()
+    {
+        var w = Tensor.Full(2f, 3);
+        w.RequiresGrad = true;
+        var arena = new TensorArena();
+        using (arena.Activate())
+        {
+            (w * w).Sum().Backward();
+            arena.Reset();
+            _ = Tensor.Full(0f, 3) + 7f;
+            _ = Tensor.Full(0f, 3) + 7f;
+        }
+        Assert.Equal([4f, 4f, 4f], w.Grad!.ToArray());
+    }
+}
