@@ -16,34 +16,7 @@ internal static class Activations
 
     /// <summary>dx (+)= g where y &gt; 0, else 0 (y is the ReLU output).</summary>
     public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool accumulate)
-    {
-        if (y.Length != g.Length || dx.Length != g.Length) throw new ArgumentException("ReluBackward spans differ in length");
-        int n = g.Length, i = 0;
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float dr = ref MemoryMarshal.GetReference(dx);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var mask = Vector512.GreaterThan(Vector512.LoadUnsafe(ref yr, (nuint)i), Vector512<float>.Zero);
-                var v = Vector512.BitwiseAnd(Vector512.LoadUnsafe(ref gr, (nuint)i), mask.AsSingle());
-                if (accumulate) v += Vector512.LoadUnsafe(ref dr, (nuint)i);
-                v.StoreUnsafe(ref dr, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero);
-                var v = Vector256.BitwiseAnd(Vector256.LoadUnsafe(ref gr, (nuint)i), mask.AsSingle());
-                if (accumulate) v += Vector256.LoadUnsafe(ref dr, (nuint)i);
-                v.StoreUnsafe(ref dr, (nuint)i);
-            }
-        }
-        ActivationsReference.ReluBackward(y[i..], g[i..], dx[i..], accumulate);
-    }
+        => ApplyBackward<ReluDerivative>(y, g, dx, accumulate);
 
     /// <summary>dx (+)= g·y·(1−y) (y is the sigmoid output).</summary>
     public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool accumulate)
@@ -53,25 +26,33 @@ internal static class Activations
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool accumulate)
         => ApplyBackward<TanhDerivative>(y, g, dx, accumulate);
 
+    /// <summary>The gradient an activation passes back, g·f'(x), written in terms of its output y.</summary>
     private interface IDerivative
     {
-        static abstract Vector512<float> Of(Vector512<float> y);
-        static abstract Vector256<float> Of(Vector256<float> y);
-        static abstract float Of(float y);
+        static abstract Vector512<float> Backward(Vector512<float> y, Vector512<float> g);
+        static abstract Vector256<float> Backward(Vector256<float> y, Vector256<float> g);
+        static abstract float Backward(float y, float g);
+    }
+
+    private readonly struct ReluDerivative : IDerivative
+    {
+        public static Vector512<float> Backward(Vector512<float> y, Vector512<float> g) => g & Vector512.GreaterThan(y, Vector512<float>.Zero);
+        public static Vector256<float> Backward(Vector256<float> y, Vector256<float> g) => g & Vector256.GreaterThan(y, Vector256<float>.Zero);
+        public static float Backward(float y, float g) => y > 0f ? g : 0f;
     }
 
     private readonly struct SigmoidDerivative : IDerivative
     {
-        public static Vector512<float> Of(Vector512<float> y) => y * (Vector512<float>.One - y);
-        public static Vector256<float> Of(Vector256<float> y) => y * (Vector256<float>.One - y);
-        public static float Of(float y) => y * (1f - y);
+        public static Vector512<float> Backward(Vector512<float> y, Vector512<float> g) => g * (y * (Vector512<float>.One - y));
+        public static Vector256<float> Backward(Vector256<float> y, Vector256<float> g) => g * (y * (Vector256<float>.One - y));
+        public static float Backward(float y, float g) => g * (y * (1f - y));
     }
 
     private readonly struct TanhDerivative : IDerivative
     {
-        public static Vector512<float> Of(Vector512<float> y) => Vector512<float>.One - y * y;
-        public static Vector256<float> Of(Vector256<float> y) => Vector256<float>.One - y * y;
-        public static float Of(float y) => 1f - y * y;
+        public static Vector512<float> Backward(Vector512<float> y, Vector512<float> g) => g * (Vector512<float>.One - y * y);
+        public static Vector256<float> Backward(Vector256<float> y, Vector256<float> g) => g * (Vector256<float>.One - y * y);
+        public static float Backward(float y, float g) => g * (1f - y * y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,7 +68,7 @@ internal static class Activations
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                var v = Vector512.LoadUnsafe(ref gr, (nuint)i) * TD.Of(Vector512.LoadUnsafe(ref yr, (nuint)i));
+                var v = TD.Backward(Vector512.LoadUnsafe(ref yr, (nuint)i), Vector512.LoadUnsafe(ref gr, (nuint)i));
                 if (accumulate) v += Vector512.LoadUnsafe(ref dr, (nuint)i);
                 v.StoreUnsafe(ref dr, (nuint)i);
             }
@@ -96,14 +77,14 @@ internal static class Activations
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var v = Vector256.LoadUnsafe(ref gr, (nuint)i) * TD.Of(Vector256.LoadUnsafe(ref yr, (nuint)i));
+                var v = TD.Backward(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256.LoadUnsafe(ref gr, (nuint)i));
                 if (accumulate) v += Vector256.LoadUnsafe(ref dr, (nuint)i);
                 v.StoreUnsafe(ref dr, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
-            float v = g[i] * TD.Of(y[i]);
+            float v = TD.Backward(y[i], g[i]);
             dx[i] = accumulate ? dx[i] + v : v;
         }
     }
