@@ -1,55 +1,88 @@
 using Descent.Nn;
 using Descent.Tensors;
+using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Descent.Optim;
 
 /// <summary>
 /// The base of every optimizer: parameter groups with validated hyper-parameters, per-parameter state keyed by
-/// parameter name, <see cref="ZeroGrad"/> and <see cref="Step"/>.
+/// parameter <em>name</em>, <see cref="ZeroGrad"/>, <see cref="Step()"/>, state dicts, and the options PyTorch
+/// leaves to the training loop: gradient clipping, a policy for non-finite gradients, and a moving average of the
+/// weights.
 /// </summary>
-/// <typeparam name="TOptions">The optimizer's hyper-parameters.</typeparam>
-public abstract class Optimizer<TOptions> where TOptions : OptimizerOptions
+public abstract class Optimizer
 {
-    private readonly List<ParamGroup<TOptions>> _groups = [];
+    private readonly List<ParamGroup> _groups = [];
     private readonly HashSet<Tensor> _seen = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, Dictionary<string, Tensor>> _state = [];
+    private readonly HashSet<string> _names = [];
+    private readonly Dictionary<string, ParameterState> _state = [];
+    private readonly List<Tensor> _gradScratch = [];
 
     /// <summary>Creates the optimizer with one group of <paramref name="parameters"/> using <paramref name="defaults"/>.</summary>
-    protected Optimizer(IEnumerable<NamedParameter> parameters, TOptions defaults)
+    protected Optimizer(IEnumerable<NamedParameter> parameters, OptimizerOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(defaults);
-        Defaults = defaults;
-        AddParamGroup(parameters, (TOptions)defaults.Clone());
+        defaults.Validate();
+        DefaultOptions = defaults;
+        AddParamGroup(parameters, defaults.Clone());
     }
 
     /// <summary>The options new groups start from.</summary>
-    public TOptions Defaults { get; }
+    public OptimizerOptions DefaultOptions { get; }
 
     /// <summary>The parameter groups, in the order they were added.</summary>
-    public IReadOnlyList<ParamGroup<TOptions>> ParamGroups => _groups;
+    public IReadOnlyList<ParamGroup> ParamGroups => _groups;
 
-    /// <summary>The number of completed <see cref="Step"/> calls.</summary>
+    /// <summary>The number of completed <see cref="Step()"/> calls (skipped steps not included).</summary>
     public long StepCount { get; private set; }
 
+    /// <summary>Steps skipped under <see cref="NonFinitePolicy.SkipStep"/>.</summary>
+    public long SkippedSteps { get; private set; }
+
+    /// <summary>What to do when a gradient holds NaN or ±∞; <see cref="NonFinitePolicy.Throw"/> by default.</summary>
+    public NonFinitePolicy NonFinitePolicy { get; set; } = NonFinitePolicy.Throw;
+
+    /// <summary>Clipping applied to all gradients before each update, or null for none.</summary>
+    public GradientClipping? Clipping { get; set; }
+
+    /// <summary>The global gradient 2-norm measured by the last clipping, before clipping.</summary>
+    public double LastGradientNorm { get; private set; }
+
+    /// <summary>A moving average of the weights updated after every step, or null for none.</summary>
+    public WeightAverage? Average { get; set; }
+
     /// <summary>
-    /// Adds a group of parameters with its own options (a copy of <see cref="Defaults"/> when null). A parameter may
-    /// belong to one group only, and parameter names must be unique.
+    /// Adds a group of parameters with its own options (a copy of <see cref="DefaultOptions"/> when null). A
+    /// parameter may belong to one group only, and parameter names must be unique: state is keyed by them.
     /// </summary>
-    public void AddParamGroup(IEnumerable<NamedParameter> parameters, TOptions? options = null)
+    public void AddParamGroup(IEnumerable<NamedParameter> parameters, OptimizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var list = parameters.ToList();
         if (list.Count == 0) throw new ArgumentException("optimizer got an empty parameter list", nameof(parameters));
+        options ??= DefaultOptions.Clone();
+        if (options.GetType() != DefaultOptions.GetType())
+            throw new ArgumentException($"a group of {GetType().Name} needs {DefaultOptions.GetType().Name}, got {options.GetType().Name}", nameof(options));
+        options.Validate();
+        var names = new HashSet<string>();
         foreach (var p in list)
         {
             if (!p.Value.IsLeaf) throw new ArgumentException($"parameter '{p.Name}' is not a leaf tensor; an optimizer can only update leaves", nameof(parameters));
             if (_seen.Contains(p.Value)) throw new ArgumentException($"parameter '{p.Name}' appears in more than one parameter group", nameof(parameters));
-            if (_groups.Any(g => g.Parameters.Any(q => q.Name == p.Name)) || list.Count(q => q.Name == p.Name) > 1)
+            if (_names.Contains(p.Name) || !names.Add(p.Name))
                 throw new ArgumentException($"parameter name '{p.Name}' is used twice; state is keyed by name", nameof(parameters));
         }
-        foreach (var p in list) _seen.Add(p.Value);
-        _groups.Add(new ParamGroup<TOptions>(list, options ?? (TOptions)Defaults.Clone()));
+        foreach (var p in list)
+        {
+            _seen.Add(p.Value);
+            _names.Add(p.Name);
+            _state[p.Name] = new ParameterState(p.Value.Shape);
+        }
+        _groups.Add(CreateGroup(list, options));
     }
+
+    /// <summary>Makes the group object; typed optimizers return <see cref="ParamGroup{TOptions}"/>.</summary>
+    private protected abstract ParamGroup CreateGroup(IReadOnlyList<NamedParameter> parameters, OptimizerOptions options);
 
     /// <summary>
     /// Clears the gradients of every parameter. With <paramref name="setToNone"/> (the default, as PyTorch 2.x)
@@ -66,34 +99,142 @@ public abstract class Optimizer<TOptions> where TOptions : OptimizerOptions
             }
     }
 
-    /// <summary>Updates every parameter that has a gradient; parameters without one are skipped.</summary>
+    /// <summary>
+    /// Updates every parameter that has a gradient; parameters without one are skipped and their state is untouched.
+    /// Before updating: non-finite gradients are handled per <see cref="NonFinitePolicy"/>, then <see cref="Clipping"/>
+    /// is applied; after: <see cref="Average"/> is updated.
+    /// </summary>
     public void Step()
     {
+        foreach (var group in _groups) group.Options.Validate();
+        if (NonFinitePolicy != NonFinitePolicy.Propagate && FirstNonFinite() is string bad)
+        {
+            if (NonFinitePolicy == NonFinitePolicy.Throw) throw new NonFiniteGradientException(bad, StepCount + 1);
+            SkippedSteps++;
+            return;
+        }
+        if (Clipping is { } clipping)
+        {
+            _gradScratch.Clear();
+            foreach (var group in _groups)
+                foreach (var p in group.Parameters)
+                    if (p.Value.Grad is { } g) _gradScratch.Add(g);
+            LastGradientNorm = clipping.Apply(_gradScratch);
+        }
         using (Autograd.GradMode.NoGrad())
         {
             foreach (var group in _groups)
                 foreach (var p in group.Parameters)
-                    if (p.Value.Grad is { } grad) Update(p, grad, group.Options);
+                    if (p.Value.Grad is { } grad)
+                    {
+                        var state = _state[p.Name];
+                        state.Step++;
+                        Update(p, grad, group.Options, state);
+                    }
         }
         StepCount++;
+        Average?.Update(this);
     }
-
-    /// <summary>Applies the update rule to one parameter.</summary>
-    protected abstract void Update(NamedParameter parameter, Tensor grad, TOptions options);
-
-    /// <summary>The state buffers of a parameter, by buffer name (such as "momentum_buffer").</summary>
-    public IReadOnlyDictionary<string, Tensor> StateOf(string parameterName) =>
-        _state.TryGetValue(parameterName, out var s) ? s : new Dictionary<string, Tensor>();
 
     /// <summary>
-    /// The state buffer <paramref name="buffer"/> of <paramref name="parameter"/>, created zero-filled on first use;
-    /// <paramref name="created"/> tells whether it was just made.
+    /// Evaluates <paramref name="closure"/> (which must zero the gradients, compute the loss and call Backward) and
+    /// steps; returns the loss. Optimizers that need several evaluations per step (LBFGS) override this.
     /// </summary>
-    protected Tensor State(NamedParameter parameter, string buffer, out bool created)
+    public virtual Tensor Step(Func<Tensor> closure)
     {
-        if (!_state.TryGetValue(parameter.Name, out var buffers)) _state[parameter.Name] = buffers = [];
-        created = !buffers.TryGetValue(buffer, out var tensor);
-        if (created) buffers[buffer] = tensor = Tensor.Zeros(parameter.Value.Shape.ToArray());
-        return tensor!;
+        ArgumentNullException.ThrowIfNull(closure);
+        var loss = closure();
+        Step();
+        return loss;
     }
+
+    /// <summary>Applies the update rule to one parameter; <paramref name="state"/>.Step already counts this update.</summary>
+    private protected abstract void Update(NamedParameter parameter, Tensor grad, OptimizerOptions options, ParameterState state);
+
+    private string? FirstNonFinite()
+    {
+        foreach (var group in _groups)
+            foreach (var p in group.Parameters)
+                if (p.Value.Grad is { Length: > 0 } g && !float.IsFinite(TP.MaxMagnitude(g.Span)))
+                    return p.Name;
+        return null;
+    }
+
+    /// <summary>The state of a parameter, by name; an unknown name is an error naming it.</summary>
+    public ParameterState StateOf(string parameterName) =>
+        _state.TryGetValue(parameterName, out var s) ? s
+            : throw new KeyNotFoundException($"the optimizer has no parameter named '{parameterName}'");
+
+    /// <summary>
+    /// A snapshot of the state: for every parameter that has state, its step count and a copy of each buffer,
+    /// keyed by parameter name (unlike PyTorch, which keys by position: pytorch/pytorch#1489).
+    /// </summary>
+    public OptimizerStateDict StateDict()
+    {
+        var result = new OptimizerStateDict();
+        foreach (var (name, state) in _state)
+        {
+            if (state.IsEmpty) continue;
+            result.Steps[name] = state.Step;
+            foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Restores a <see cref="StateDict"/>. Every entry must name a parameter of this optimizer and have its shape;
+    /// otherwise nothing is changed and the error names the entry.
+    /// </summary>
+    public void LoadStateDict(OptimizerStateDict dict)
+    {
+        ArgumentNullException.ThrowIfNull(dict);
+        var shapes = _groups.SelectMany(g => g.Parameters).ToDictionary(p => p.Name, p => p.Value.Shape);
+        foreach (var name in dict.Steps.Keys)
+            if (!shapes.ContainsKey(name)) throw new ArgumentException($"state dict has state for parameter '{name}', which this optimizer does not have", nameof(dict));
+        foreach (var (key, value) in dict.Buffers)
+        {
+            int dot = key.LastIndexOf('.');
+            string name = dot > 0 ? key[..dot] : key;
+            if (!dict.Steps.ContainsKey(name) || !shapes.TryGetValue(name, out var shape))
+                throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
+            if (value.Shape != shape)
+                throw new ArgumentException($"state dict entry '{key}' has shape {value.Shape}, parameter '{name}' has shape {shape}", nameof(dict));
+        }
+        foreach (var state in _state.Values) state.Clear();
+        foreach (var (name, step) in dict.Steps) _state[name].Step = step;
+        foreach (var (key, value) in dict.Buffers)
+        {
+            int dot = key.LastIndexOf('.');
+            _state[key[..dot]].Set(key[(dot + 1)..], value.Clone());
+        }
+    }
+}
+
+/// <summary>A typed optimizer: its groups expose the optimizer's own options class.</summary>
+/// <typeparam name="TOptions">The optimizer's hyper-parameters.</typeparam>
+public abstract class Optimizer<TOptions> : Optimizer where TOptions : OptimizerOptions
+{
+    /// <summary>Creates the optimizer with one group of <paramref name="parameters"/> using <paramref name="defaults"/>.</summary>
+    protected Optimizer(IEnumerable<NamedParameter> parameters, TOptions defaults) : base(parameters, defaults) { }
+
+    /// <summary>The options new groups start from.</summary>
+    public TOptions Defaults => (TOptions)DefaultOptions;
+
+    /// <summary>The parameter groups with typed options.</summary>
+    public IEnumerable<ParamGroup<TOptions>> Groups => ParamGroups.Cast<ParamGroup<TOptions>>();
+
+    /// <summary>The typed group at <paramref name="index"/>.</summary>
+    public ParamGroup<TOptions> Group(int index) => (ParamGroup<TOptions>)ParamGroups[index];
+
+    private protected sealed override ParamGroup CreateGroup(IReadOnlyList<NamedParameter> parameters, OptimizerOptions options) =>
+        new ParamGroup<TOptions>(parameters, (TOptions)options);
+
+    private protected sealed override void Update(NamedParameter parameter, Tensor grad, OptimizerOptions options, ParameterState state) =>
+        Update(parameter.Value.Span, grad.Span, (TOptions)options, state);
+
+    /// <summary>
+    /// The update rule for one parameter: <paramref name="param"/> and <paramref name="state"/> are changed in place
+    /// from <paramref name="grad"/>; <paramref name="state"/>.Step is already the 1-based count of this update.
+    /// </summary>
+    protected abstract void Update(Span<float> param, ReadOnlySpan<float> grad, TOptions options, ParameterState state);
 }

@@ -3,12 +3,12 @@ using Descent.Nn;
 namespace Descent.Optim;
 
 /// <summary>
-/// A set of parameters that share hyper-parameters. Hyper-parameters are per group and can be changed between
-/// steps (schedules change the learning rate this way); every change is validated.
+/// A set of parameters that share hyper-parameters. The options are per group and may be changed between steps
+/// (schedules change the learning rate this way); every change is validated.
 /// </summary>
-public sealed class ParamGroup<TOptions> where TOptions : OptimizerOptions
+public class ParamGroup
 {
-    internal ParamGroup(IReadOnlyList<NamedParameter> parameters, TOptions options)
+    internal ParamGroup(IReadOnlyList<NamedParameter> parameters, OptimizerOptions options)
     {
         Parameters = parameters;
         Options = options;
@@ -17,26 +17,15 @@ public sealed class ParamGroup<TOptions> where TOptions : OptimizerOptions
     /// <summary>The parameters of the group, with their names.</summary>
     public IReadOnlyList<NamedParameter> Parameters { get; }
 
-    /// <summary>The group's hyper-parameters; setting one validates it.</summary>
-    public TOptions Options { get; }
+    /// <summary>The group's hyper-parameters.</summary>
+    public OptimizerOptions Options { get; }
 }
 
-/// <summary>Hyper-parameters every optimizer has.</summary>
-public abstract class OptimizerOptions
+/// <summary>A parameter group whose options have the optimizer's own type.</summary>
+public sealed class ParamGroup<TOptions> : ParamGroup where TOptions : OptimizerOptions
 {
-    private double _lr;
+    internal ParamGroup(IReadOnlyList<NamedParameter> parameters, TOptions options) : base(parameters, options) { }
 
-    /// <summary>The learning rate, ≥ 0.</summary>
-    public double Lr
-    {
-        get => _lr;
-        set
-        {
-            if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(Lr), value, "learning rate must be a finite number >= 0");
-            _lr = value;
-        }
-    }
-
-    /// <summary>A copy, so each group owns its own values.</summary>
-    public abstract OptimizerOptions Clone();
+    /// <summary>The group's hyper-parameters; setting one validates it.</summary>
+    public new TOptions Options => (TOptions)base.Options;
 }

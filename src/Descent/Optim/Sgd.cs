@@ -10,13 +10,13 @@ public sealed class SgdOptions : OptimizerOptions
     private double _momentum, _dampening, _weightDecay;
 
     /// <summary>The momentum factor μ, ≥ 0 (default 0: plain SGD).</summary>
-    public double Momentum { get => _momentum; set => _momentum = NonNegative(value, nameof(Momentum)); }
+    public double Momentum { get => _momentum; set => _momentum = Check.NonNegative(value, nameof(Momentum), "momentum"); }
 
     /// <summary>Dampening τ of the gradient in the momentum buffer, ≥ 0 (default 0).</summary>
-    public double Dampening { get => _dampening; set => _dampening = NonNegative(value, nameof(Dampening)); }
+    public double Dampening { get => _dampening; set => _dampening = Check.NonNegative(value, nameof(Dampening), "dampening"); }
 
     /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
 
     /// <summary>Nesterov momentum in PyTorch's form; needs momentum &gt; 0 and dampening 0.</summary>
     public bool Nesterov { get; set; }
@@ -25,16 +25,11 @@ public sealed class SgdOptions : OptimizerOptions
     public bool Maximize { get; set; }
 
     /// <inheritdoc/>
-    public override OptimizerOptions Clone() => (SgdOptions)MemberwiseClone();
-
-    internal void Validate()
+    public override void Validate()
     {
         if (Nesterov && (Momentum <= 0 || Dampening != 0))
             throw new ArgumentException($"Nesterov momentum requires a momentum > 0 and zero dampening (momentum {Momentum}, dampening {Dampening})", nameof(Nesterov));
     }
-
-    private static double NonNegative(double value, string name) =>
-        value >= 0 && !double.IsInfinity(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number >= 0");
 }
 
 /// <summary>
@@ -54,31 +49,34 @@ public sealed class SgdOptions : OptimizerOptions
 public sealed class Sgd : Optimizer<SgdOptions>
 {
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
-    public Sgd(IEnumerable<NamedParameter> parameters, SgdOptions options) : base(parameters, Checked(options)) { }
+    public Sgd(IEnumerable<NamedParameter> parameters, SgdOptions options) : base(parameters, options) { }
 
     /// <summary>Creates the optimizer with the common options.</summary>
     public Sgd(IEnumerable<NamedParameter> parameters, double lr, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false, bool maximize = false)
         : this(parameters, new SgdOptions { Lr = lr, Momentum = momentum, Dampening = dampening, WeightDecay = weightDecay, Nesterov = nesterov, Maximize = maximize }) { }
 
-    private static SgdOptions Checked(SgdOptions options)
+    /// <summary>Builds the optimizer from torch.optim.SGD keyword options (lr, momentum, dampening, weight_decay, nesterov, maximize).</summary>
+    public static Sgd FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new SgdOptions
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
-    }
+        Lr = o.RequiredNumber("lr"),
+        Momentum = o.Number("momentum", 0),
+        Dampening = o.Number("dampening", 0),
+        WeightDecay = o.Number("weight_decay", 0),
+        Nesterov = o.Flag("nesterov", false),
+        Maximize = o.Flag("maximize", false),
+    });
 
     /// <inheritdoc/>
-    protected override void Update(NamedParameter parameter, Tensor grad, SgdOptions o)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, SgdOptions o, ParameterState state)
     {
-        o.Validate();
         var hyper = new SgdKernel.Hyper((float)o.Lr, (float)o.Momentum, (float)o.Dampening, (float)o.WeightDecay, o.Nesterov, o.Maximize);
         if (o.Momentum == 0)
         {
-            SgdKernel.Step(parameter.Value.Span, grad.Span, [], hyper, firstStep: false);
+            SgdKernel.Step(param, grad, [], hyper, firstStep: false);
             return;
         }
-        var buffer = State(parameter, "momentum_buffer", out bool created);
-        SgdKernel.Step(parameter.Value.Span, grad.Span, buffer.Span, hyper, firstStep: created);
+        bool first = !state.Has("momentum_buffer");
+        SgdKernel.Step(param, grad, state.Buffer("momentum_buffer").Span, hyper, first);
     }
 }

@@ -27,7 +27,7 @@ public class SgdTests
         sgd.Step();
         float v2 = 0.9f * 2f + 1f;
         Assert.Equal(1f - 0.1f * 2f - 0.1f * v2, p.Value[0], 6);
-        Assert.Equal(v2, sgd.StateOf("w")["momentum_buffer"][0], 6);
+        Assert.Equal(v2, sgd.StateOf("w").Buffers["momentum_buffer"][0], 6);
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public class SgdTests
     public void ChangingAGroupOptionIsValidated()
     {
         var sgd = new Sgd([Param("a", 1f)], lr: 0.1);
-        AssertRejects("Lr", () => sgd.ParamGroups[0].Options.Lr = -1);
-        sgd.ParamGroups[0].Options.Lr = 0.01;
-        Assert.Equal(0.01, sgd.ParamGroups[0].Options.Lr);
+        AssertRejects("Lr", () => sgd.Group(0).Options.Lr = -1);
+        sgd.Group(0).Options.Lr = 0.01;
+        Assert.Equal(0.01, sgd.Group(0).Options.Lr);
     }
 
     private static void AssertRejects(string argument, Action action)

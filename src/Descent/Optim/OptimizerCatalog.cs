@@ -1,0 +1,32 @@
+using Descent.Nn;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Every optimizer by its torch.optim class name ("SGD", "Adam", ...; case-insensitive), built from options given by
+/// their torch keyword names. Used by the command line and by the conformance recordings.
+/// </summary>
+public static class OptimizerCatalog
+{
+    private static readonly Dictionary<string, Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer>> Factories =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["SGD"] = Sgd.FromTorch,
+        };
+
+    /// <summary>The torch class names, as torch spells them.</summary>
+    public static IReadOnlyList<string> Names => Factories.Keys.ToList();
+
+    /// <summary>
+    /// Builds optimizer <paramref name="name"/> over <paramref name="parameters"/>. An unknown name, an unknown
+    /// option or an invalid value is an <see cref="ArgumentException"/> naming it.
+    /// </summary>
+    public static Optimizer Create(string name, IEnumerable<NamedParameter> parameters, TorchOptions options)
+    {
+        if (!Factories.TryGetValue(name, out var create))
+            throw new ArgumentException($"unknown optimizer '{name}'; known optimizers: {string.Join(", ", Names)}", nameof(name));
+        var optimizer = create(parameters, options);
+        options.EnsureAllUsed(name);
+        return optimizer;
+    }
+}

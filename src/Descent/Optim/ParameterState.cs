@@ -1,0 +1,49 @@
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// What an optimizer keeps for one parameter: named buffers (such as "exp_avg") and the number of updates the
+/// parameter has received (PyTorch's per-parameter <c>state["step"]</c>).
+/// </summary>
+public sealed class ParameterState
+{
+    private readonly Dictionary<string, Tensor> _buffers = [];
+    private readonly Shape _shape;
+
+    internal ParameterState(Shape shape) => _shape = shape;
+
+    /// <summary>The number of updates applied to the parameter.</summary>
+    public long Step { get; set; }
+
+    /// <summary>The buffers by name.</summary>
+    public IReadOnlyDictionary<string, Tensor> Buffers => _buffers;
+
+    /// <summary>True before the first update: no buffer exists and the step count is 0.</summary>
+    public bool IsEmpty => Step == 0 && _buffers.Count == 0;
+
+    /// <summary>
+    /// The buffer <paramref name="name"/>, created with every element equal to <paramref name="initialValue"/> on
+    /// first use, with the parameter's shape.
+    /// </summary>
+    public Tensor Buffer(string name, float initialValue = 0f)
+    {
+        if (!_buffers.TryGetValue(name, out var buffer))
+        {
+            buffer = Tensor.Full(initialValue, _shape.ToArray());
+            _buffers[name] = buffer;
+        }
+        return buffer;
+    }
+
+    /// <summary>True when the buffer exists.</summary>
+    public bool Has(string name) => _buffers.ContainsKey(name);
+
+    internal void Set(string name, Tensor value) => _buffers[name] = value;
+
+    internal void Clear()
+    {
+        _buffers.Clear();
+        Step = 0;
+    }
+}

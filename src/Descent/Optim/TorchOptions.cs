@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Optimizer options by their torch.optim keyword names ("lr", "betas", "weight_decay", ...), with values that are
+/// numbers, booleans or number pairs. Reading marks a key used; <see cref="EnsureAllUsed"/> rejects the rest, so a
+/// misspelt or unsupported option is an error naming it and the valid ones.
+/// </summary>
+public sealed class TorchOptions
+{
+    private readonly IReadOnlyDictionary<string, object> _values;
+    private readonly HashSet<string> _used = [];
+    private readonly List<string> _known = [];
+
+    /// <summary>Wraps <paramref name="values"/>: each a double, a bool, or a double[] (betas, etas, step_sizes).</summary>
+    public TorchOptions(IReadOnlyDictionary<string, object> values) => _values = values;
+
+    /// <summary>No options: every value takes its default.</summary>
+    public static TorchOptions Empty { get; } = new(new Dictionary<string, object>());
+
+    /// <summary>A number option, or <paramref name="fallback"/> when absent.</summary>
+    public double Number(string key, double fallback) => Read(key, out var v) ? AsNumber(key, v) : fallback;
+
+    /// <summary>A number option that has no default.</summary>
+    public double RequiredNumber(string key) =>
+        Read(key, out var v) ? AsNumber(key, v) : throw new ArgumentException($"option '{key}' is required", key);
+
+    /// <summary>A boolean option, or <paramref name="fallback"/> when absent.</summary>
+    public bool Flag(string key, bool fallback) => Read(key, out var v) ? v switch
+    {
+        bool b => b,
+        double d when d is 0 or 1 => d == 1,
+        _ => throw new ArgumentException($"option '{key}' must be true or false, got {Describe(v)}", key),
+    } : fallback;
+
+    /// <summary>A pair option such as betas, or <paramref name="fallback"/> when absent.</summary>
+    public (double, double) Pair(string key, (double, double) fallback) => Read(key, out var v) ? v switch
+    {
+        double[] { Length: 2 } a => (a[0], a[1]),
+        _ => throw new ArgumentException($"option '{key}' must be a pair of numbers, got {Describe(v)}", key),
+    } : fallback;
+
+    /// <summary>An integer option, or <paramref name="fallback"/> when absent.</summary>
+    public int Integer(string key, int fallback)
+    {
+        if (!Read(key, out var v)) return fallback;
+        double d = AsNumber(key, v);
+        return d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue ? (int)d
+            : throw new ArgumentException($"option '{key}' must be an integer, got {Describe(v)}", key);
+    }
+
+    /// <summary>A text option, or <paramref name="fallback"/> when absent.</summary>
+    public string? Text(string key, string? fallback) => Read(key, out var v) ? v switch
+    {
+        string s => s,
+        _ => throw new ArgumentException($"option '{key}' must be text, got {Describe(v)}", key),
+    } : fallback;
+
+    /// <summary>Throws when an option was given that the optimizer did not read, listing the ones it knows.</summary>
+    public void EnsureAllUsed(string optimizer)
+    {
+        var unknown = _values.Keys.Where(k => !_used.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"{optimizer} has no option '{unknown[0]}'; its options: {string.Join(", ", _known)}", unknown[0]);
+    }
+
+    private bool Read(string key, out object value)
+    {
+        _known.Add(key);
+        _used.Add(key);
+        return _values.TryGetValue(key, out value!);
+    }
+
+    private static double AsNumber(string key, object v) => v switch
+    {
+        double d => d,
+        int i => i,
+        _ => throw new ArgumentException($"option '{key}' must be a number, got {Describe(v)}", key),
+    };
+
+    private static string Describe(object v) => v switch
+    {
+        double[] a => "[" + string.Join(", ", a.Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "null",
+    };
+}
