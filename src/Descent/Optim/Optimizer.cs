@@ -177,6 +177,7 @@ public abstract class Optimizer
             if (state.IsEmpty) continue;
             result.Steps[name] = state.Step;
             foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
+            foreach (var (scalar, value) in state.Scalars) result.Scalars[$"{name}.{scalar}"] = value;
         }
         return result;
     }
@@ -200,12 +201,23 @@ public abstract class Optimizer
             if (value.Shape != shape)
                 throw new ArgumentException($"state dict entry '{key}' has shape {value.Shape}, parameter '{name}' has shape {shape}", nameof(dict));
         }
+        foreach (var key in dict.Scalars.Keys)
+        {
+            int dot = key.LastIndexOf('.');
+            if (dot <= 0 || !dict.Steps.ContainsKey(key[..dot]))
+                throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
+        }
         foreach (var state in _state.Values) state.Clear();
         foreach (var (name, step) in dict.Steps) _state[name].Step = step;
         foreach (var (key, value) in dict.Buffers)
         {
             int dot = key.LastIndexOf('.');
             _state[key[..dot]].Set(key[(dot + 1)..], value.Clone());
+        }
+        foreach (var (key, value) in dict.Scalars)
+        {
+            int dot = key.LastIndexOf('.');
+            _state[key[..dot]].SetScalar(key[(dot + 1)..], value);
         }
     }
 }

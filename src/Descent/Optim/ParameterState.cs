@@ -9,6 +9,7 @@ namespace Descent.Optim;
 public sealed class ParameterState
 {
     private readonly Dictionary<string, Tensor> _buffers = [];
+    private readonly Dictionary<string, double> _scalars = [];
     private readonly Shape _shape;
 
     internal ParameterState(Shape shape) => _shape = shape;
@@ -19,8 +20,21 @@ public sealed class ParameterState
     /// <summary>The buffers by name.</summary>
     public IReadOnlyDictionary<string, Tensor> Buffers => _buffers;
 
-    /// <summary>True before the first update: no buffer exists and the step count is 0.</summary>
-    public bool IsEmpty => Step == 0 && _buffers.Count == 0;
+    /// <summary>Per-parameter scalars (such as ASGD's "eta" and "mu", NAdam's "mu_product"), by name.</summary>
+    public IReadOnlyDictionary<string, double> Scalars => _scalars;
+
+    /// <summary>True before the first update: no buffer or scalar exists and the step count is 0.</summary>
+    public bool IsEmpty => Step == 0 && _buffers.Count == 0 && _scalars.Count == 0;
+
+    /// <summary>The scalar <paramref name="name"/>, or <paramref name="initialValue"/> (stored) on first use.</summary>
+    public double Scalar(string name, double initialValue)
+    {
+        if (!_scalars.TryGetValue(name, out var value)) _scalars[name] = value = initialValue;
+        return value;
+    }
+
+    /// <summary>Sets the scalar <paramref name="name"/>.</summary>
+    public void SetScalar(string name, double value) => _scalars[name] = value;
 
     /// <summary>
     /// The buffer <paramref name="name"/>, created with every element equal to <paramref name="initialValue"/> on
@@ -44,6 +58,7 @@ public sealed class ParameterState
     internal void Clear()
     {
         _buffers.Clear();
+        _scalars.Clear();
         Step = 0;
     }
 }

@@ -24,11 +24,28 @@ public sealed class SgdOptions : OptimizerOptions
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     public bool Maximize { get; set; }
 
+    /// <summary>Which textbook form the momentum buffer follows (default <see cref="MomentumForm.PyTorch"/>).</summary>
+    public MomentumForm Form { get; set; }
+
+    /// <summary>
+    /// Nesterov momentum in the look-ahead form of seeds 001 and 003: the gradient is evaluated at θ + μv, through
+    /// the closure of <see cref="Optimizer.Step(Func{Tensors.Tensor})"/>, then v ← μv − ηg, θ ← θ + v. Needs
+    /// <see cref="MomentumForm.Sutskever"/>, momentum &gt; 0 and no dampening. The PyTorch-form parameters φ of
+    /// <see cref="Nesterov"/> are φ = θ + μv of this form.
+    /// </summary>
+    public bool LookAhead { get; set; }
+
     /// <inheritdoc/>
     public override void Validate()
     {
         if (Nesterov && (Momentum <= 0 || Dampening != 0))
             throw new ArgumentException($"Nesterov momentum requires a momentum > 0 and zero dampening (momentum {Momentum}, dampening {Dampening})", nameof(Nesterov));
+        if (Form == MomentumForm.Ema && Momentum >= 1)
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "the moving-average momentum form needs a momentum in [0, 1)");
+        if (Form != MomentumForm.PyTorch && (Nesterov || Dampening != 0))
+            throw new ArgumentException($"nesterov and dampening belong to the PyTorch momentum form, not {Form}", nameof(Form));
+        if (LookAhead && (Form != MomentumForm.Sutskever || Momentum <= 0))
+            throw new ArgumentException("the look-ahead Nesterov form needs the Sutskever momentum form and a momentum > 0", nameof(LookAhead));
     }
 }
 
@@ -45,6 +62,10 @@ public sealed class SgdOptions : OptimizerOptions
 /// </code>
 /// <para>Defaults: lr required, μ = 0, τ = 0, λ = 0. This is the heavy-ball form v = μv + g, θ −= ηv of
 /// Polyak (1964) as written in PyTorch; the buffer is named "momentum_buffer".</para>
+/// <para>The textbook forms of the lecture notes are options: <see cref="SgdOptions.Form"/> chooses
+/// v ← αv − ρg, θ ← θ + v (Sutskever) or v ← βv + (1−β)g (moving average), and <see cref="SgdOptions.LookAhead"/>
+/// evaluates the gradient at θ + μv (Nesterov's look-ahead) through <see cref="Optimizer.Step(Func{Tensor})"/>.
+/// Each form keeps its own velocity in "momentum_buffer".</para>
 /// </remarks>
 public sealed class Sgd : Optimizer<SgdOptions>
 {
@@ -67,9 +88,42 @@ public sealed class Sgd : Optimizer<SgdOptions>
         Maximize = o.Flag("maximize", false),
     });
 
+    /// <summary>
+    /// With <see cref="SgdOptions.LookAhead"/>: moves every parameter to θ + μv, evaluates the closure there (the
+    /// gradient of the look-ahead point), moves back and updates. Otherwise as the base class.
+    /// </summary>
+    public override Tensor Step(Func<Tensor> closure)
+    {
+        ArgumentNullException.ThrowIfNull(closure);
+        if (!Groups.Any(g => g.Options.LookAhead)) return base.Step(closure);
+        ShiftByVelocity(+1);
+        Tensor loss;
+        try { loss = closure(); }
+        finally { ShiftByVelocity(-1); }
+        Step();
+        return loss;
+    }
+
+    private void ShiftByVelocity(float sign)
+    {
+        foreach (var group in Groups)
+        {
+            if (!group.Options.LookAhead) continue;
+            float mu = sign * (float)group.Options.Momentum;
+            foreach (var p in group.Parameters)
+                if (StateOf(p.Name).Buffers.TryGetValue("momentum_buffer", out var v))
+                    Tensors.Kernels.Elementwise.AddScaled(p.Value.Span, v.Span, mu, p.Value.Span);
+        }
+    }
+
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, SgdOptions o, ParameterState state)
     {
+        if (o.Form != MomentumForm.PyTorch && o.Momentum != 0)
+        {
+            TextbookStep(param, grad, o, state.Buffer("momentum_buffer").Span);
+            return;
+        }
         var hyper = new SgdKernel.Hyper((float)o.Lr, (float)o.Momentum, (float)o.Dampening, (float)o.WeightDecay, o.Nesterov, o.Maximize);
         if (o.Momentum == 0)
         {
@@ -78,5 +132,26 @@ public sealed class Sgd : Optimizer<SgdOptions>
         }
         bool first = !state.Has("momentum_buffer");
         SgdKernel.Step(param, grad, state.Buffer("momentum_buffer").Span, hyper, first);
+    }
+
+    /// <summary>The Sutskever and moving-average forms; the buffer starts at zero.</summary>
+    private static void TextbookStep(Span<float> param, ReadOnlySpan<float> grad, SgdOptions o, Span<float> v)
+    {
+        float lr = (float)o.Lr, mu = (float)o.Momentum, wd = (float)o.WeightDecay;
+        for (int i = 0; i < param.Length; i++)
+        {
+            float g = o.Maximize ? -grad[i] : grad[i];
+            if (wd != 0) g += wd * param[i];
+            if (o.Form == MomentumForm.Sutskever)
+            {
+                v[i] = mu * v[i] - lr * g;
+                param[i] += v[i];
+            }
+            else
+            {
+                v[i] = mu * v[i] + (1f - mu) * g;
+                param[i] -= lr * v[i];
+            }
+        }
     }
 }
