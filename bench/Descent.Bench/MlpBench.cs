@@ -32,7 +32,7 @@ public static class MlpBench
         output.WriteLine($"MLP 784-512-256-10, Fashion-MNIST, batch 128, SGD lr 0.05 momentum 0.9, {threads} threads");
         var problem = ProblemCatalog.Get("fmnist-mlp");
         var data = problem.LoadData(dataDirectory);
-        var sgd = new OptimizerSpec("sgd", 0.05, Momentum: 0.9);
+        var sgd = OptimizerSpec.Sgd(0.05, momentum: 0.9);
 
         var warmup = new Trainer(problem, data, sgd, new TrainingOptions { Epochs = 1, TrainLimit = 128 * 50, TestLimit = 1000 });
         warmup.RunEpoch(1);

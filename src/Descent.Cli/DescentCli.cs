@@ -51,11 +51,28 @@ public static class DescentCli
 
     private static readonly Dictionary<string, string> OptionNames = new()
     {
-        ["Lr"] = "--lr", ["Momentum"] = "--momentum", ["Dampening"] = "--dampening", ["WeightDecay"] = "--weight-decay",
-        ["Nesterov"] = "--nesterov", ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size",
-        ["EvalBatchSize"] = "--eval-batch-size", ["TrainLimit"] = "--train-limit", ["TestLimit"] = "--test-limit",
-        ["value"] = "--threads", ["name"] = "--problem", ["Name"] = "--optimizer",
+        ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["EvalBatchSize"] = "--eval-batch-size",
+        ["TrainLimit"] = "--train-limit", ["TestLimit"] = "--test-limit", ["name"] = "--problem", ["Name"] = "--optimizer",
+        ["Beta1"] = "--betas", ["Beta2"] = "--betas", ["EtaMinus"] = "--opt etas", ["EtaPlus"] = "--opt etas",
     };
+
+    /// <summary>
+    /// The command-line spelling of a library argument name: "WeightDecay" and "weight_decay" are "--weight-decay";
+    /// torch options without a dedicated flag are "--opt name".
+    /// </summary>
+    private static string? OptionFor(string? parameter)
+    {
+        if (parameter is null) return null;
+        if (OptionNames.TryGetValue(parameter, out var known)) return known;
+        string torch = string.Concat(parameter.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        return torch switch
+        {
+            "lr" or "momentum" or "dampening" or "weight_decay" or "nesterov" or "betas" or "eps" or "alpha" or "rho"
+                or "amsgrad" or "centered" or "maximize" => "--" + torch.Replace('_', '-'),
+            _ when torch.All(c => char.IsLower(c) || c == '_' || char.IsDigit(c)) => "--opt " + torch,
+            _ => null,
+        };
+    }
 
     /// <summary>An argument error from the library, told in terms of the option that carried the value.</summary>
     private static string OptionMessage(ArgumentException e)
@@ -65,7 +82,7 @@ public static class DescentCli
         int cut = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
         if (cut >= 0) text = text[..cut];
         string value = e is ArgumentOutOfRangeException { ActualValue: { } actual } ? $" (got {actual})" : "";
-        return e.ParamName is { } p && OptionNames.TryGetValue(p, out var option) ? $"invalid {option}: {text}{value}" : text + value;
+        return OptionFor(e.ParamName) is { } option ? $"invalid {option}: {text}{value}" : text + value;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

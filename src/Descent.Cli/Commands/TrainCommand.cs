@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Descent.Lab.Problems;
 using Descent.Lab.Training;
+using Descent.Optim;
 using Descent.Threading;
 
 namespace Descent.Cli.Commands;
@@ -11,12 +12,7 @@ internal static class TrainCommand
     public static Command Create(TextWriter output)
     {
         var problem = new Option<string>("--problem") { Description = $"Problem to train: {string.Join(", ", ProblemCatalog.Names)}", DefaultValueFactory = _ => "fmnist-mlp" };
-        var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerSpec.Names)}", DefaultValueFactory = _ => "sgd" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05 };
-        var momentum = new Option<double>("--momentum") { Description = "Momentum factor μ (0 = plain SGD)", DefaultValueFactory = _ => 0.0 };
-        var dampening = new Option<double>("--dampening") { Description = "Dampening of the momentum buffer", DefaultValueFactory = _ => 0.0 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 penalty added to the gradient", DefaultValueFactory = _ => 0.0 };
-        var nesterov = new Option<bool>("--nesterov") { Description = "Use Nesterov momentum (PyTorch's form)" };
+        var optimizer = new Option<string>("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerCatalog.Names.Select(n => n.ToLowerInvariant()))}", DefaultValueFactory = _ => "sgd" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per minibatch", DefaultValueFactory = _ => 128 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the run's random generator (initialization, shuffling, dropout)", DefaultValueFactory = _ => 0UL };
@@ -29,9 +25,9 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a model and print train loss, test loss, test accuracy and time per epoch.")
         {
-            problem, optimizer, lr, momentum, dampening, weightDecay, nesterov, epochs, batchSize, seed, threads, data,
-            trainLimit, testLimit, csv, noProgress,
+            problem, optimizer, epochs, batchSize, seed, threads, data, trainLimit, testLimit, csv, noProgress,
         };
+        var optimizerOptions = new OptimizerOptionSet(command);
         command.SetAction(parse =>
         {
             int threadCount = parse.GetValue(threads);
@@ -39,7 +35,7 @@ internal static class TrainCommand
             ComputeThreads.Count = threadCount;
             var run = new TrainRun(
                 ProblemCatalog.Get(parse.GetValue(problem)!),
-                new OptimizerSpec(parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(dampening), parse.GetValue(weightDecay), parse.GetValue(nesterov)),
+                new OptimizerSpec(parse.GetValue(optimizer)!, optimizerOptions.Read(parse)),
                 new TrainingOptions
                 {
                     Epochs = parse.GetValue(epochs),

@@ -12,7 +12,7 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
     public int Execute(TextWriter output, bool showProgress)
     {
         options.Validate();
-        ValidateOptimizer();
+        optimizer.Validate();
         using var csv = csvPath is null ? null : EpochCsv.Create(csvPath);
 
         var data = problem.LoadData(dataDirectory);
@@ -46,12 +46,6 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         return ExitCodes.Success;
     }
 
-    private void ValidateOptimizer()
-    {
-        var probe = new Tensors.Tensor[] { Tensors.Tensor.Zeros(1) };
-        probe[0].RequiresGrad = true;
-        optimizer.Create([new Nn.NamedParameter("probe", probe[0])]);
-    }
 
     private static EpochResult RunWithProgress(IAnsiConsole console, Trainer trainer, int epoch)
     {

@@ -1,31 +1,40 @@
+using System.Globalization;
 using Descent.Nn;
 using Descent.Optim;
 
 namespace Descent.Lab.Training;
 
 /// <summary>
-/// An optimizer by name with its hyper-parameters, as given on the command line; <see cref="Create"/> builds it.
+/// An optimizer by name ("sgd", "adam", ... or torch's "SGD", "Adam") with options by their torch keyword names
+/// ("lr", "betas", "weight_decay"); options left out take torch's defaults. <see cref="Create"/> builds it.
 /// </summary>
-public sealed record OptimizerSpec(string Name, double Lr, double Momentum = 0, double Dampening = 0, double WeightDecay = 0, bool Nesterov = false)
+public sealed record OptimizerSpec(string Name, IReadOnlyDictionary<string, object> Options)
 {
-    /// <summary>The optimizer names known here.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["sgd"];
+    /// <summary>The common case: SGD with a learning rate and momentum.</summary>
+    public static OptimizerSpec Sgd(double lr, double momentum = 0) =>
+        new("sgd", new Dictionary<string, object> { ["lr"] = lr, ["momentum"] = momentum });
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/>; bad names or values are errors naming them.</summary>
-    public Sgd Create(IReadOnlyList<NamedParameter> parameters) => Name.ToLowerInvariant() switch
+    public Optimizer Create(IReadOnlyList<NamedParameter> parameters) =>
+        OptimizerCatalog.Create(Name, parameters, new TorchOptions(Options));
+
+    /// <summary>Checks the name and options now, without a model: the same errors <see cref="Create"/> would give.</summary>
+    public void Validate()
     {
-        "sgd" => new Sgd(parameters, Lr, Momentum, Dampening, WeightDecay, Nesterov),
-        _ => throw new ArgumentException($"unknown optimizer '{Name}'; known optimizers: {string.Join(", ", Names)}", nameof(Name)),
-    };
+        var probe = Tensors.Tensor.Zeros(1);
+        probe.RequiresGrad = true;
+        Create([new NamedParameter("probe", probe)]);
+    }
 
     /// <summary>A compact description, such as "sgd(lr=0.05, momentum=0.9)".</summary>
-    public override string ToString()
+    public override string ToString() =>
+        $"{Name}({string.Join(", ", Options.Select(kv => $"{kv.Key}={Format(kv.Value)}"))})";
+
+    private static string Format(object value) => value switch
     {
-        var parts = new List<string> { $"lr={Lr:G6}" };
-        if (Momentum != 0) parts.Add($"momentum={Momentum:G6}");
-        if (Dampening != 0) parts.Add($"dampening={Dampening:G6}");
-        if (WeightDecay != 0) parts.Add($"weight_decay={WeightDecay:G6}");
-        if (Nesterov) parts.Add("nesterov");
-        return $"{Name}({string.Join(", ", parts)})";
-    }
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        double[] a => "(" + string.Join(", ", a.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) + ")",
+        bool b => b ? "true" : "false",
+        _ => value.ToString() ?? "",
+    };
 }

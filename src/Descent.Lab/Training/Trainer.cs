@@ -45,7 +45,7 @@ public sealed class Trainer
     public ParameterBlock Parameters { get; }
 
     /// <summary>The optimizer.</summary>
-    public Optim.Sgd Optimizer { get; }
+    public Optim.Optimizer Optimizer { get; }
 
     /// <summary>Minibatches per epoch.</summary>
     public int BatchesPerEpoch => _loader.BatchesPerEpoch;

@@ -25,8 +25,9 @@ public static class OptimizerCatalog
     {
         if (!Factories.TryGetValue(name, out var create))
             throw new ArgumentException($"unknown optimizer '{name}'; known optimizers: {string.Join(", ", Names)}", nameof(name));
+        string canonical = Factories.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
         var optimizer = create(parameters, options);
-        options.EnsureAllUsed(name);
+        options.EnsureAllUsed(canonical);
         return optimizer;
     }
 }

@@ -26,13 +26,17 @@ public class TrainCommandTests
     [InlineData("invalid --train-limit", "--train-limit", "0")]
     [InlineData("invalid --test-limit", "--test-limit", "-5")]
     [InlineData("known problems: fmnist-mlp", "--problem", "imagenet")]
-    [InlineData("known optimizers: sgd", "--optimizer", "adamx")]
+    [InlineData("known optimizers: SGD", "--optimizer", "adamx")]
+    [InlineData("invalid --betas", "--betas", "0.9")]
+    [InlineData("SGD has no option 'betas'", "--betas", "0.9,0.99")]
+    [InlineData("invalid --opt", "--opt", "lr_decay")]
     [InlineData("'abc'", "--lr", "abc")]
     [InlineData("--frobnicate", "--frobnicate", "1")]
     public void BadArgumentsExitWithCodeTwoAndOneLineNamingTheProblem(string expected, string option, string value)
     {
         using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
-        var r = CliRunner.Run("train", "--data", data.Directory, option, value);
+        string[] lr = option == "--lr" ? [] : ["--lr", "0.05"];
+        var r = CliRunner.Run(["train", "--data", data.Directory, .. lr, option, value]);
         Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
         Assert.Contains(expected, r.Error);
         Assert.Single(r.Error.TrimEnd().Split('\n'));
@@ -43,15 +47,24 @@ public class TrainCommandTests
     public void NesterovWithoutMomentumIsABadArgument()
     {
         using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
-        var r = CliRunner.Run("train", "--data", data.Directory, "--nesterov");
+        var r = CliRunner.Run("train", "--data", data.Directory, "--lr", "0.1", "--nesterov");
         Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
         Assert.Contains("invalid --nesterov", r.Error);
     }
 
     [Fact]
+    public void SgdWithoutALearningRateIsABadArgument()
+    {
+        using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
+        var r = CliRunner.Run("train", "--data", data.Directory);
+        Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
+        Assert.Contains("invalid --lr", r.Error);
+    }
+
+    [Fact]
     public void AMissingDataDirectoryIsNamed()
     {
-        var r = CliRunner.Run("train", "--data", "/nonexistent/descent-data");
+        var r = CliRunner.Run("train", "--data", "/nonexistent/descent-data", "--lr", "0.05");
         Assert.Equal(ExitCodes.BadData, r.ExitCode);
         Assert.Contains("/nonexistent/descent-data", r.Error);
     }
@@ -63,7 +76,7 @@ public class TrainCommandTests
         string images = data.PathOf("train-images-idx3-ubyte");
         var bytes = File.ReadAllBytes(images);
         File.WriteAllBytes(images, bytes[..(bytes.Length - 100)]);
-        var r = CliRunner.Run("train", "--data", data.Directory, "--epochs", "1");
+        var r = CliRunner.Run("train", "--data", data.Directory, "--lr", "0.05", "--epochs", "1");
         Assert.Equal(ExitCodes.BadData, r.ExitCode);
         Assert.Contains("train-images-idx3-ubyte", r.Error);
         Assert.Contains("truncated", r.Error, StringComparison.OrdinalIgnoreCase);
@@ -73,7 +86,7 @@ public class TrainCommandTests
     public void AnUnwritableCsvPathFailsBeforeTraining()
     {
         using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
-        var r = CliRunner.Run("train", "--data", data.Directory, "--csv", "/nonexistent-dir/results.csv");
+        var r = CliRunner.Run("train", "--data", data.Directory, "--lr", "0.05", "--csv", "/nonexistent-dir/results.csv");
         Assert.Equal(ExitCodes.BadData, r.ExitCode);
         Assert.Contains("/nonexistent-dir/results.csv", r.Error);
         Assert.DoesNotContain("epoch", r.Output);

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.Optim;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// The optimizer options of <c>descent train</c>: one command-line option per torch keyword ("--weight-decay" for
+/// weight_decay). An option left out takes the chosen optimizer's torch default; one the optimizer does not have
+/// is an error naming it.
+/// </summary>
+internal sealed class OptimizerOptionSet
+{
+    private readonly List<(Option Option, string TorchName)> _options = [];
+    private readonly Option<string[]> _extra;
+
+    public OptimizerOptionSet(Command command)
+    {
+        Number("--lr", "lr", "Learning rate (required for sgd; other optimizers default to torch's value)");
+        Number("--momentum", "momentum", "Momentum factor (sgd, rmsprop)");
+        Number("--dampening", "dampening", "Dampening of the momentum buffer (sgd)");
+        Number("--weight-decay", "weight_decay", "L2 penalty (decoupled for adamw)");
+        Flag("--nesterov", "nesterov", "Nesterov momentum in PyTorch's form (sgd)");
+        Pair("--betas", "betas", "Coefficients of the running averages, as B1,B2 (adam family)");
+        Number("--eps", "eps", "Term added for numerical stability");
+        Number("--alpha", "alpha", "Smoothing constant (rmsprop) or power for eta update (asgd)");
+        Number("--rho", "rho", "Coefficient of the running averages (adadelta)");
+        Flag("--amsgrad", "amsgrad", "Keep the maximum of the second moment (adam, adamw)");
+        Flag("--centered", "centered", "Normalize by the centered second moment (rmsprop)");
+        Flag("--maximize", "maximize", "Maximize the objective");
+        _extra = new Option<string[]>("--opt")
+        {
+            Description = "Any other torch option as NAME=VALUE, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2 (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        foreach (var (option, _) in _options) command.Add(option);
+        command.Add(_extra);
+    }
+
+    /// <summary>The options given on the command line, by torch name.</summary>
+    public Dictionary<string, object> Read(ParseResult parse)
+    {
+        var result = new Dictionary<string, object>();
+        foreach (var (option, torchName) in _options)
+        {
+            if (parse.GetResult(option) is not { Implicit: false }) continue;
+            result[torchName] = option switch
+            {
+                Option<double> d => parse.GetValue(d),
+                Option<bool> b => parse.GetValue(b),
+                Option<string> s => ParsePair(option.Name, parse.GetValue(s)!),
+                _ => throw new InvalidOperationException(option.Name),
+            };
+        }
+        foreach (var assignment in parse.GetValue(_extra) ?? [])
+        {
+            int eq = assignment.IndexOf('=');
+            if (eq <= 0) throw new CliUsageException($"invalid --opt '{assignment}': expected NAME=VALUE");
+            string name = assignment[..eq].Trim(), text = assignment[(eq + 1)..].Trim();
+            result[name] = ParseValue(name, text);
+        }
+        return result;
+    }
+
+    private void Number(string name, string torchName, string description) =>
+        _options.Add((new Option<double>(name) { Description = description }, torchName));
+
+    private void Flag(string name, string torchName, string description) =>
+        _options.Add((new Option<bool>(name) { Description = description }, torchName));
+
+    private void Pair(string name, string torchName, string description) =>
+        _options.Add((new Option<string>(name) { Description = description }, torchName));
+
+    private static double[] ParsePair(string option, string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length == 2 && TryNumber(parts[0], out var a) && TryNumber(parts[1], out var b)) return [a, b];
+        throw new CliUsageException($"invalid {option}: expected two numbers as A,B (got '{text}')");
+    }
+
+    private static object ParseValue(string name, string text)
+    {
+        if (text is "true" or "false") return text == "true";
+        if (TryNumber(text, out var number)) return number;
+        if (text.Contains(',')) return ParsePair($"--opt {name}", text);
+        throw new CliUsageException($"invalid --opt {name}: '{text}' is not a number, a pair A,B, true or false");
+    }
+
+    private static bool TryNumber(string text, out double value) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+}
