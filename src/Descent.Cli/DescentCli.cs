@@ -14,6 +14,7 @@ public static class DescentCli
         var root = new RootCommand("Descent: train neural networks and study the optimization algorithms of deep learning.")
         {
             TrainCommand.Create(output),
+            ExplainCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

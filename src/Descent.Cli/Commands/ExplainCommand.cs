@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.Lab.Explain;
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Tensors;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// <c>descent explain NAME</c>: the update rule, defaults, paper and lecture-note form of an optimizer; with
+/// <c>--steps N</c>, N steps on a tiny quadratic showing the parameter, gradient and every state buffer.
+/// </summary>
+internal static class ExplainCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var name = new Argument<string>("optimizer") { Description = $"One of: {string.Join(", ", OptimizerCatalog.Names.Select(n => n.ToLowerInvariant()))}" };
+        var steps = new Option<int>("--steps") { Description = "Run this many steps on f(θ) = ½(θ₀² + 10θ₁²) from θ = (1, 1) and print everything the optimizer keeps" };
+        var command = new Command("explain", "Explain an optimizer: update rule, defaults, paper, and the lecture-note form it matches.") { name, steps };
+        var options = new OptimizerOptionSet(command);
+        command.SetAction(parse =>
+        {
+            string optimizer = parse.GetValue(name)!;
+            var given = options.Read(parse);
+            var explanation = OptimizerExplanations.Find(optimizer)
+                ?? throw new ArgumentException($"unknown optimizer '{optimizer}'; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}", "Name");
+            // SGD has no default learning rate in torch; the demonstration uses 0.1 unless --lr is given.
+            if (explanation.Name == "SGD" && !given.ContainsKey("lr")) given["lr"] = 0.1;
+            var probe = Tensor.Zeros(1);
+            probe.RequiresGrad = true;
+            var built = OptimizerCatalog.Create(optimizer, [new NamedParameter("probe", probe)], new TorchOptions(given));
+
+            output.WriteLine($"{explanation.Name}");
+            output.WriteLine();
+            foreach (var line in explanation.Rule.Split('\n')) output.WriteLine("  " + line.TrimEnd());
+            output.WriteLine();
+            output.WriteLine($"options    {DescribeOptions(built.DefaultOptions)}");
+            output.WriteLine($"paper      {explanation.Reference}");
+            output.WriteLine($"lectures   {explanation.SeedForm}");
+
+            int n = parse.GetValue(steps);
+            if (n < 0) throw new CliUsageException($"invalid --steps: must be at least 0 (got {n})");
+            if (n > 0) PrintDemo(output, optimizer, given, n);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void PrintDemo(TextWriter output, string optimizer, Dictionary<string, object> options, int steps)
+    {
+        output.WriteLine();
+        output.WriteLine("f(θ) = ½(θ₀² + 10·θ₁²), θ = (1, 1):");
+        foreach (var s in ExplainDemo.Run(optimizer, new TorchOptions(options), steps))
+        {
+            output.Write(F($"step {s.Step,3}  grad {Vec(s.Gradient)}  θ {Vec(s.Parameter)}"));
+            foreach (var (key, value) in s.Buffers) output.Write($"  {key} {Vec(value)}");
+            foreach (var (key, value) in s.Scalars) output.Write(F($"  {key} {value:G6}"));
+            output.WriteLine();
+        }
+    }
+
+    private static string DescribeOptions(OptimizerOptions options) => string.Join(", ",
+        options.GetType().GetProperties()
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .OrderBy(p => p.Name == "Lr" ? 0 : 1)
+            .Select(p => $"{p.Name}={FormatValue(p.GetValue(options))}"));
+
+    private static string FormatValue(object? value) => value switch
+    {
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        float f => f.ToString("G6", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        null => "none",
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Vec(float[] values) => "(" + string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + ")";
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,102 @@
+namespace Descent.Lab.Explain;
+
+/// <summary>The update rule of an optimizer in words and symbols, its paper, and the lecture-note form it matches.</summary>
+public sealed record OptimizerExplanation(string Name, string Rule, string Reference, string SeedForm);
+
+/// <summary>What <c>descent explain</c> prints for each optimizer.</summary>
+public static class OptimizerExplanations
+{
+    private static readonly OptimizerExplanation[] All =
+    [
+        new("SGD",
+            """
+            g ← ∇f(θ)  (−g if maximize);  g ← g + λθ
+            b ← g on the first step, else b ← μb + (1−τ)g          (momentum μ ≠ 0)
+            g ← g + μb if nesterov, else g ← b
+            θ ← θ − η g
+            """,
+            "Robbins & Monro (1951); heavy ball: Polyak (1964); Nesterov (1983) as in Sutskever et al. (2013)",
+            "Seed 000's v = γv + ∇J, θ −= ηv is this rule. The forms v = αv − ρg, θ += v (seeds 001, 004) and " +
+            "v = βv + (1−β)g (seed 002) are SgdOptions.Form = Sutskever / Ema; seed 001/003's look-ahead Nesterov " +
+            "(gradient at θ + μv) is SgdOptions.LookAhead with Step(closure)."),
+        new("Adagrad",
+            """
+            η_t ← η / (1 + (t−1)·lr_decay);  g ← g + λθ
+            s ← s + g²                          (s starts at initial_accumulator_value)
+            θ ← θ − η_t · g / (√s + ε)
+            """,
+            "Duchi, Hazan & Singer (2011)",
+            "Seed 001's r = r + g², w −= α/(δ + √r)·g is this rule with eps outside the square root."),
+        new("Adadelta",
+            """
+            g ← g + λθ
+            v ← ρv + (1−ρ)g²
+            Δ ← √(u + ε) / √(v + ε) · g
+            u ← ρu + (1−ρ)Δ²
+            θ ← θ − η Δ
+            """,
+            "Zeiler (2012)",
+            "Listed in the lecture outline; lr = 1 gives the paper's rule."),
+        new("RMSprop",
+            """
+            g ← g + λθ;  v ← αv + (1−α)g²
+            v̂ ← v − ḡ² with ḡ ← αḡ + (1−α)g if centered, else v̂ ← v
+            b ← μb + g/(√v̂ + ε), θ ← θ − η b   if momentum μ > 0
+            θ ← θ − η g/(√v̂ + ε)               otherwise
+            """,
+            "Hinton, Srivastava & Swersky, Neural Networks for Machine Learning, lecture 6e (2012)",
+            "Seeds 001 and 004 write w −= α/√(δ + r)·g, eps inside the square root; seed 001's RMSProp with momentum " +
+            "v = εv − α/√(δ+r)·g, w += v is the momentum form with v = −η b."),
+        new("Adam",
+            """
+            g ← g + λθ   (AdamW: θ ← θ(1 − ηλ) instead)
+            m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  v_max ← max(v_max, v) if amsgrad
+            m̂ ← m/(1−β₁ᵗ);  v̂ ← v/(1−β₂ᵗ)
+            θ ← θ − η m̂ / (√v̂ + ε)
+            """,
+            "Kingma & Ba (2015); AMSGrad: Reddi, Kale & Kumar (2018); AdamW: Loshchilov & Hutter (2019)",
+            "Seed 001's s, r with ŝ = s/(1−ρ₁), r̂ = r/(1−ρ₂) and w −= α ŝ/(√r̂ + δ); seed 004 writes the same with " +
+            "eps inside the square root."),
+        new("AdamW", "Adam with decoupled weight decay: θ ← θ(1 − ηλ) before the Adam update (default λ = 0.01).",
+            "Loshchilov & Hutter (2019)", "Not in the lecture notes; the weight decay of seed 001 is coupled (L2 in the gradient)."),
+        new("Adamax",
+            """
+            g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε)
+            θ ← θ − η/(1−β₁ᵗ) · m/u
+            """,
+            "Kingma & Ba (2015), section 7", "Not in the lecture notes: Adam with the infinity norm."),
+        new("NAdam",
+            """
+            μ_t ← β₁(1 − ½·0.96^(t·ψ));  μ_{t+1} likewise;  Π ← Π·μ_t
+            m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+            θ ← θ − η(1−μ_t)/(1−Π) · g/(√v̂ + ε) − η μ_{t+1}/(1−Π μ_{t+1}) · m/(√v̂ + ε)
+            """,
+            "Dozat (2016)", "Not in the lecture notes: Adam with Nesterov momentum."),
+        new("RAdam",
+            """
+            m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  ρ_∞ = 2/(1−β₂) − 1;  ρ_t = ρ_∞ − 2tβ₂ᵗ/(1−β₂ᵗ)
+            θ ← θ − η m̂ · r_t/(√v̂ + ε) when ρ_t > 5 (rectified), else θ ← θ − η m̂
+            """,
+            "Liu et al. (2020)", "Not in the lecture notes: Adam with a rectified warm-up of the adaptive term."),
+        new("Rprop",
+            """
+            s ← s·η₊ where g·g_prev > 0, s·η₋ where < 0 (and g ← 0 there), clamped to [step_min, step_max]
+            θ ← θ − sign(g)·s;  g_prev ← g
+            """,
+            "Riedmiller & Braun (1993)", "Not in the lecture notes: full-batch sign-based steps."),
+        new("ASGD",
+            """
+            g ← g + λθ;  θ ← θ(1 − λ_d η_t);  θ ← θ − η_t g
+            ax ← θ if μ_t = 1, else ax ← ax + μ_t(θ − ax)
+            η_t ← η/(1 + λ_d η t)^α;  μ_t ← 1/max(1, t − t₀)
+            """,
+            "Polyak & Juditsky (1992)", "Seed 004's averaged iterate; the average is in state \"ax\"."),
+    ];
+
+    /// <summary>The explanation for <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static OptimizerExplanation? Find(string name) =>
+        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Every optimizer explained.</summary>
+    public static IReadOnlyList<OptimizerExplanation> Everything => All;
+}
