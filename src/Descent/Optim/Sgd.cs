@@ -5,7 +5,7 @@ using Descent.Tensors;
 namespace Descent.Optim;
 
 /// <summary>Hyper-parameters of <see cref="Sgd"/>, with PyTorch's names and defaults.</summary>
-public sealed class SgdOptions : OptimizerOptions
+public sealed class SgdOptions : OptimizerOptions, IMomentumOptions
 {
     private double _momentum, _dampening, _weightDecay;
 
