@@ -124,7 +124,7 @@ public sealed class Sgd : Optimizer<SgdOptions>
             TextbookStep(param, grad, o, state.Buffer("momentum_buffer").Span);
             return;
         }
-        var hyper = new SgdKernel.Hyper((float)o.Lr, (float)o.Momentum, (float)o.Dampening, (float)o.WeightDecay, o.Nesterov, o.Maximize);
+        var hyper = SgdKernel.Hyper.From(o.Lr, o.Momentum, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize);
         if (o.Momentum == 0)
         {
             SgdKernel.Step(param, grad, [], hyper, firstStep: false);

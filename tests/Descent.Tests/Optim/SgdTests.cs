@@ -93,10 +93,10 @@ public class SgdTests
         var rng = new Rng(11);
         SgdKernel.Hyper[] configurations =
         [
-            new(0.1f, 0f, 0f, 0f, false, false),
-            new(0.05f, 0.9f, 0f, 1e-4f, false, false),
-            new(0.05f, 0.9f, 0.1f, 0f, false, true),
-            new(0.05f, 0.9f, 0f, 0.01f, true, false),
+            SgdKernel.Hyper.From(0.1, 0, 0, 0, false, false),
+            SgdKernel.Hyper.From(0.05, 0.9, 0, 1e-4, false, false),
+            SgdKernel.Hyper.From(0.05, 0.9, 0.1, 0, false, true),
+            SgdKernel.Hyper.From(0.05, 0.9, 0, 0.01, true, false),
         ];
         for (int n = 0; n <= 300; n++)
             foreach (var h in configurations)

@@ -5,12 +5,21 @@ namespace Descent.Optim.Kernels;
 
 /// <summary>
 /// The fused SGD update: one pass that reads θ, g and the momentum buffer once and writes θ and the buffer once.
-/// The vector path rounds exactly as the scalar reference <see cref="StepReference"/> (same operations in the same
-/// order, no fused multiply-add), so both give bit-identical results.
+/// Each line rounds as PyTorch 1.13's CPU kernels do (every <c>add_(x, alpha=a)</c> is one fused multiply-add with
+/// a rounded to float32), so the results equal torch.optim.SGD bit for bit; the vector path performs the same
+/// operations as the scalar reference <see cref="StepReference"/>.
 /// </summary>
 internal static class SgdKernel
 {
-    internal readonly record struct Hyper(float Lr, float Momentum, float Dampening, float WeightDecay, bool Nesterov, bool Maximize);
+    /// <summary>
+    /// The hyper-parameters as the kernel uses them, each rounded to float32 the way torch rounds it; 1 − dampening
+    /// is computed in double before rounding, as torch receives it as a Python float.
+    /// </summary>
+    internal readonly record struct Hyper(float Lr, float Momentum, float OneMinusDampening, float WeightDecay, bool Nesterov, bool Maximize)
+    {
+        public static Hyper From(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize) =>
+            new((float)lr, (float)momentum, (float)(1.0 - dampening), (float)weightDecay, nesterov, maximize);
+    }
 
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, Hyper h, bool firstStep)
     {
@@ -22,9 +31,9 @@ internal static class SgdKernel
             ref float p = ref MemoryMarshal.GetReference(param);
             ref float g = ref MemoryMarshal.GetReference(grad);
             ref float b = ref MemoryMarshal.GetReference(buffer);
-            var lr = Vector512.Create(h.Lr);
+            var negLr = Vector512.Create(-h.Lr);
             var mu = Vector512.Create(h.Momentum);
-            var oneMinusTau = Vector512.Create(1f - h.Dampening);
+            var oneMinusTau = Vector512.Create(h.OneMinusDampening);
             var wd = Vector512.Create(h.WeightDecay);
             bool momentum = h.Momentum != 0, decay = h.WeightDecay != 0;
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
@@ -32,14 +41,14 @@ internal static class SgdKernel
                 var pv = Vector512.LoadUnsafe(ref p, (nuint)i);
                 var gv = Vector512.LoadUnsafe(ref g, (nuint)i);
                 if (h.Maximize) gv = -gv;
-                if (decay) gv += wd * pv;
+                if (decay) gv = Vector512.FusedMultiplyAdd(pv, wd, gv);
                 if (momentum)
                 {
-                    var bv = firstStep ? gv : mu * Vector512.LoadUnsafe(ref b, (nuint)i) + oneMinusTau * gv;
+                    var bv = firstStep ? gv : Vector512.FusedMultiplyAdd(gv, oneMinusTau, Vector512.LoadUnsafe(ref b, (nuint)i) * mu);
                     bv.StoreUnsafe(ref b, (nuint)i);
-                    gv = h.Nesterov ? gv + mu * bv : bv;
+                    gv = h.Nesterov ? Vector512.FusedMultiplyAdd(bv, mu, gv) : bv;
                 }
-                (pv - lr * gv).StoreUnsafe(ref p, (nuint)i);
+                Vector512.FusedMultiplyAdd(gv, negLr, pv).StoreUnsafe(ref p, (nuint)i);
             }
         }
         StepReference(param[i..], grad[i..], h.Momentum != 0 ? buffer[i..] : [], h, firstStep);
@@ -51,14 +60,14 @@ internal static class SgdKernel
         for (int i = 0; i < param.Length; i++)
         {
             float g = h.Maximize ? -grad[i] : grad[i];
-            if (h.WeightDecay != 0) g += h.WeightDecay * param[i];
+            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
             if (h.Momentum != 0)
             {
-                float b = firstStep ? g : h.Momentum * buffer[i] + (1f - h.Dampening) * g;
+                float b = firstStep ? g : MathF.FusedMultiplyAdd(g, h.OneMinusDampening, buffer[i] * h.Momentum);
                 buffer[i] = b;
-                g = h.Nesterov ? g + h.Momentum * b : b;
+                g = h.Nesterov ? MathF.FusedMultiplyAdd(b, h.Momentum, g) : b;
             }
-            param[i] -= h.Lr * g;
+            param[i] = MathF.FusedMultiplyAdd(g, -h.Lr, param[i]);
         }
     }
 }
