@@ -12,6 +12,11 @@ public static class OptimizerCatalog
         new(StringComparer.OrdinalIgnoreCase)
         {
             ["SGD"] = Sgd.FromTorch,
+            ["Adagrad"] = Adagrad.FromTorch,
+            ["Adadelta"] = Adadelta.FromTorch,
+            ["RMSprop"] = RMSprop.FromTorch,
+            ["Rprop"] = Rprop.FromTorch,
+            ["ASGD"] = ASGD.FromTorch,
         };
 
     /// <summary>The torch class names, as torch spells them.</summary>

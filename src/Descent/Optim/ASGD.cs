@@ -1,0 +1,104 @@
+using Descent.Nn;
+using Descent.Optim.Kernels;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="ASGD"/>, with PyTorch's names and defaults.</summary>
+public sealed class ASGDOptions : OptimizerOptions
+{
+    private double _lambd = 1e-4, _alpha = 0.75, _t0 = 1e6, _weightDecay;
+
+    /// <summary>Creates the options with PyTorch's defaults (lr 1e-2).</summary>
+    public ASGDOptions() => Lr = 1e-2;
+
+    /// <summary>
+    /// The decay term λ: θ is shrunk by 1 − λη each step, and η decays as lr / (1 + λ·lr·t)^α (default 1e-4). Any
+    /// finite number, as torch 1.13 does not check it.
+    /// </summary>
+    public double Lambd { get => _lambd; set => _lambd = Finite(value, nameof(Lambd), "lambd"); }
+
+    /// <summary>The power α of the step-size decay (default 0.75). Any finite number, as torch 1.13 does not check it.</summary>
+    public double Alpha { get => _alpha; set => _alpha = Finite(value, nameof(Alpha), "alpha"); }
+
+    /// <summary>
+    /// The step t₀ after which averaging starts: the average weight is 1 / max(1, t − t₀) (default 1e6). Any number
+    /// but NaN (+∞ never averages), as torch 1.13 does not check it.
+    /// </summary>
+    public double T0
+    {
+        get => _t0;
+        set => _t0 = double.IsNaN(value) ? throw new ArgumentOutOfRangeException(nameof(T0), value, "t0 must be a number") : value;
+    }
+
+    /// <summary>L2 penalty added to the gradient, ≥ 0 (default 0).</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+
+    private static double Finite(double value, string name, string what) =>
+        double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be a finite number");
+}
+
+/// <summary>
+/// Averaged stochastic gradient descent, as torch.optim.ASGD: SGD with a decaying step size and a running average
+/// of the iterates ("ax"), which is the estimate the method returns.
+/// </summary>
+/// <remarks>
+/// <para>For each parameter θ with gradient g at step t (from 1), with per-parameter step size η and averaging
+/// weight μ (starting at η = lr, μ = 1), decay λ, power α, start t₀, weight decay w:</para>
+/// <code>
+/// g ← −g if maximize;  g ← g + wθ
+/// θ ← θ·(1 − λη)
+/// θ ← θ − ηg
+/// ā ← ā + μ(θ − ā) if μ ≠ 1, else ā ← θ              ("ax")
+/// η ← lr / (1 + λ·lr·t)^α                          ("eta")
+/// μ ← 1 / max(1, t − t₀)                           ("mu")
+/// </code>
+/// <para>Defaults: lr = 1e-2, λ = 1e-4, α = 0.75, t₀ = 1e6, weight_decay = 0. Polyak and Juditsky, "Acceleration
+/// of Stochastic Approximation by Averaging", SIAM J. Control Optim. 1992; the schedule is Bottou's, "Stochastic
+/// Gradient Descent Tricks", 2012. The optimizer updates θ; read the average from
+/// <see cref="Optimizer.StateOf(string)"/>(name).Buffers["ax"].</para>
+/// <para>η and μ are per-parameter scalars (<see cref="ParameterState.Scalars"/>, so they round-trip through
+/// <see cref="Optimizer.StateDict"/>), stored as the float32 values torch keeps in its 0-d tensors; the new values
+/// are computed in double from the float32 step count, as torch does in Python.</para>
+/// </remarks>
+public sealed class ASGD : Optimizer<ASGDOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public ASGD(IEnumerable<NamedParameter> parameters, ASGDOptions options) : base(parameters, options) { }
+
+    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
+    public ASGD(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75,
+        double t0 = 1e6, double weightDecay = 0, bool maximize = false)
+        : this(parameters, new ASGDOptions { Lr = lr, Lambd = lambd, Alpha = alpha, T0 = t0, WeightDecay = weightDecay, Maximize = maximize }) { }
+
+    /// <summary>Builds the optimizer from torch.optim.ASGD keyword options (lr, lambd, alpha, t0, weight_decay, maximize).</summary>
+    public static ASGD FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new ASGDOptions
+    {
+        Lr = o.Number("lr", 1e-2),
+        Lambd = o.Number("lambd", 1e-4),
+        Alpha = o.Number("alpha", 0.75),
+        T0 = o.Number("t0", 1e6),
+        WeightDecay = o.Number("weight_decay", 0),
+        Maximize = o.Flag("maximize", false),
+    });
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, ASGDOptions o, ParameterState state)
+    {
+        var ax = state.Buffer("ax");
+        double eta = state.Scalar("eta", (float)o.Lr);
+        double mu = state.Scalar("mu", 1.0);
+        var hyper = new ASGDKernel.Hyper((float)(1 - o.Lambd * eta), (float)-eta, (float)mu, mu != 1, (float)o.WeightDecay, o.Maximize);
+        ASGDKernel.Step(param, grad, ax.Span, hyper);
+
+        // torch keeps the step in a float32 tensor and reads it back as a Python float.
+        double step = (float)state.Step;
+        double newEta = o.Lr / Math.Pow(1 + o.Lambd * o.Lr * step, o.Alpha);
+        if (!double.IsFinite(newEta))
+            throw new InvalidOperationException($"ASGD: the step size lr / (1 + lambd·lr·t)^alpha is not a finite number at step {state.Step} (lr {o.Lr}, lambd {o.Lambd}, alpha {o.Alpha})");
+        state.SetScalar("eta", (float)newEta);
+        state.SetScalar("mu", (float)(1 / Math.Max(1, step - o.T0)));
+    }
+}

@@ -1,0 +1,104 @@
+using Descent.Nn;
+using Descent.Optim.Kernels;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="Adagrad"/>, with PyTorch's names and defaults.</summary>
+public sealed class AdagradOptions : OptimizerOptions
+{
+    private double _lrDecay, _weightDecay, _initialAccumulatorValue, _eps = 1e-10;
+
+    /// <summary>Creates the options with PyTorch's defaults (lr 1e-2).</summary>
+    public AdagradOptions() => Lr = 1e-2;
+
+    /// <summary>Learning-rate decay: step t uses lr / (1 + (t − 1)·lr_decay); ≥ 0 (default 0).</summary>
+    public double LrDecay { get => _lrDecay; set => _lrDecay = Check.NonNegative(value, nameof(LrDecay), "lr_decay"); }
+
+    /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+
+    /// <summary>The value every element of the sum of squares starts from, ≥ 0 (default 0).</summary>
+    public double InitialAccumulatorValue
+    {
+        get => _initialAccumulatorValue;
+        set => _initialAccumulatorValue = Check.NonNegative(value, nameof(InitialAccumulatorValue), "initial_accumulator_value");
+    }
+
+    /// <summary>The term ε that keeps the division finite, ≥ 0 (default 1e-10).</summary>
+    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+
+    /// <summary>
+    /// Where ε goes: <see cref="EpsilonPlacement.OutsideSqrt"/> (PyTorch, the default) divides by √G + ε,
+    /// <see cref="EpsilonPlacement.InsideSqrt"/> (the textbook form) by √(G + ε).
+    /// </summary>
+    public EpsilonPlacement EpsilonPlacement { get; set; }
+}
+
+/// <summary>Adagrad, as torch.optim.Adagrad: per-coordinate steps scaled by the root of the summed squared gradients.</summary>
+/// <remarks>
+/// <para>For each parameter θ with gradient g at step t (from 1), learning rate η, decay γ, weight decay λ:</para>
+/// <code>
+/// g ← −g if maximize;  g ← g + λθ
+/// clr = η / (1 + (t − 1)·γ)
+/// G ← G + g²                         (G starts at initial_accumulator_value)
+/// θ ← θ − clr · g / (√G + ε)         (EpsilonPlacement.InsideSqrt: θ ← θ − clr · g / √(G + ε))
+/// </code>
+/// <para>Defaults: lr = 1e-2, lr_decay = 0, weight_decay = 0, initial_accumulator_value = 0, ε = 1e-10. Duchi,
+/// Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization", JMLR 2011.
+/// The buffer is "sum".</para>
+/// <para>The scalars are computed in double, as torch does in Python, and rounded to float where torch's kernels
+/// do; the elementwise work is one fused pass (<see cref="AdagradKernel"/>).</para>
+/// </remarks>
+public sealed class Adagrad : Optimizer<AdagradOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    /// <remarks>
+    /// As torch, the sum of squares of every parameter given here is created now, filled with its group's
+    /// <see cref="AdagradOptions.InitialAccumulatorValue"/> (so <see cref="Optimizer.StateDict"/> holds it with step 0);
+    /// parameters of groups added later get theirs at their first update.
+    /// </remarks>
+    public Adagrad(IEnumerable<NamedParameter> parameters, AdagradOptions options) : base(parameters, options)
+    {
+        foreach (var group in Groups)
+            foreach (var p in group.Parameters)
+                StateOf(p.Name).Buffer("sum", (float)group.Options.InitialAccumulatorValue);
+    }
+
+    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
+    public Adagrad(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+        : this(parameters, new AdagradOptions
+        {
+            Lr = lr, LrDecay = lrDecay, WeightDecay = weightDecay, InitialAccumulatorValue = initialAccumulatorValue,
+            Eps = eps, Maximize = maximize,
+        }) { }
+
+    /// <summary>
+    /// Builds the optimizer from torch.optim.Adagrad keyword options (lr, lr_decay, weight_decay,
+    /// initial_accumulator_value, eps, maximize).
+    /// </summary>
+    public static Adagrad FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new AdagradOptions
+    {
+        Lr = o.Number("lr", 1e-2),
+        LrDecay = o.Number("lr_decay", 0),
+        WeightDecay = o.Number("weight_decay", 0),
+        InitialAccumulatorValue = o.Number("initial_accumulator_value", 0),
+        Eps = o.Number("eps", 1e-10),
+        Maximize = o.Flag("maximize", false),
+    });
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdagradOptions o, ParameterState state)
+    {
+        var sum = state.Buffer("sum", (float)o.InitialAccumulatorValue);
+        // torch keeps the step in a float32 tensor and reads it back as a Python float.
+        double step = (float)state.Step;
+        double clr = o.Lr / (1 + (step - 1) * o.LrDecay);
+        var hyper = new AdagradKernel.Hyper((float)-clr, (float)o.Eps, (float)o.WeightDecay, o.Maximize,
+            o.EpsilonPlacement == EpsilonPlacement.InsideSqrt);
+        AdagradKernel.Step(param, grad, sum.Span, hyper);
+    }
+}

@@ -1,0 +1,115 @@
+using Descent.Nn;
+using Descent.Optim.Kernels;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="RMSprop"/>, with PyTorch's names and defaults.</summary>
+public sealed class RMSpropOptions : OptimizerOptions, IMomentumOptions
+{
+    private double _alpha = 0.99, _eps = 1e-8, _weightDecay, _momentum;
+
+    /// <summary>Creates the options with PyTorch's defaults (lr 1e-2).</summary>
+    public RMSpropOptions() => Lr = 1e-2;
+
+    /// <summary>The smoothing constant α of the running averages, ≥ 0 (default 0.99).</summary>
+    public double Alpha { get => _alpha; set => _alpha = Check.NonNegative(value, nameof(Alpha), "alpha"); }
+
+    /// <summary>The term ε that keeps the division finite, ≥ 0 (default 1e-8).</summary>
+    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+
+    /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+
+    /// <summary>The momentum factor μ, ≥ 0 (default 0: no momentum buffer).</summary>
+    public double Momentum { get => _momentum; set => _momentum = Check.NonNegative(value, nameof(Momentum), "momentum"); }
+
+    /// <summary>Divide by the centered second moment (an estimate of the variance) instead of the raw one.</summary>
+    public bool Centered { get; set; }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+
+    /// <summary>
+    /// Where ε goes: <see cref="EpsilonPlacement.OutsideSqrt"/> (PyTorch, the default) divides by √v + ε,
+    /// <see cref="EpsilonPlacement.InsideSqrt"/> (the textbook form) by √(v + ε).
+    /// </summary>
+    public EpsilonPlacement EpsilonPlacement { get; set; }
+
+    /// <summary>
+    /// How the momentum buffer is written when μ &gt; 0 (default <see cref="MomentumForm.PyTorch"/>): see
+    /// <see cref="RMSprop"/> for each form and its mapping to PyTorch's.
+    /// </summary>
+    public MomentumForm Form { get; set; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        if (Form == MomentumForm.Ema && Momentum >= 1)
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "the moving-average momentum form needs a momentum in [0, 1)");
+    }
+}
+
+/// <summary>RMSprop, as torch.optim.RMSprop: steps divided by the root of a running mean of squared gradients.</summary>
+/// <remarks>
+/// <para>For each parameter θ with gradient g, learning rate η, smoothing α, momentum μ, weight decay λ:</para>
+/// <code>
+/// g ← −g if maximize;  g ← g + λθ
+/// v ← αv + (1 − α)g²                                ("square_avg", from 0)
+/// m ← αm + (1 − α)g;  v̂ = v − m²   if centered      ("grad_avg", from 0), else v̂ = v
+/// d = √v̂ + ε                                        (EpsilonPlacement.InsideSqrt: d = √(v̂ + ε))
+/// μ = 0:  θ ← θ − η g / d
+/// μ &gt; 0: b ← μb + g / d;  θ ← θ − ηb               ("momentum_buffer", from 0)
+/// </code>
+/// <para>Defaults: lr = 1e-2, α = 0.99, ε = 1e-8, weight_decay = 0, momentum = 0, centered = false. Hinton,
+/// Srivastava and Swersky, Neural Networks for Machine Learning, lecture 6e (2012); the centered form is Graves,
+/// "Generating Sequences With Recurrent Neural Networks", arXiv:1308.0850, 2013.</para>
+/// <para>The textbook forms are options. <see cref="RMSpropOptions.EpsilonPlacement"/> puts ε inside the root.
+/// <see cref="RMSpropOptions.Form"/> chooses how the velocity is written when μ &gt; 0:
+/// <see cref="MomentumForm.Sutskever"/> is the seeds' v ← μv − η g/d, θ ← θ + v, which equals PyTorch's form with
+/// v = −η·b while η is constant; <see cref="MomentumForm.Ema"/> is b ← μb + (1 − μ) g/d, θ ← θ − ηb, which equals
+/// PyTorch's form run with η·(1 − μ). Each keeps its velocity in "momentum_buffer".</para>
+/// <para>The scalars are computed in double, as torch does in Python, and rounded to float where torch's kernels
+/// do; the elementwise work is one fused pass (<see cref="RMSpropKernel"/>).</para>
+/// </remarks>
+public sealed class RMSprop : Optimizer<RMSpropOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public RMSprop(IEnumerable<NamedParameter> parameters, RMSpropOptions options) : base(parameters, options) { }
+
+    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
+    public RMSprop(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+        : this(parameters, new RMSpropOptions
+        {
+            Lr = lr, Alpha = alpha, Eps = eps, WeightDecay = weightDecay, Momentum = momentum, Centered = centered, Maximize = maximize,
+        }) { }
+
+    /// <summary>
+    /// Builds the optimizer from torch.optim.RMSprop keyword options (lr, alpha, eps, weight_decay, momentum,
+    /// centered, maximize).
+    /// </summary>
+    public static RMSprop FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new RMSpropOptions
+    {
+        Lr = o.Number("lr", 1e-2),
+        Alpha = o.Number("alpha", 0.99),
+        Eps = o.Number("eps", 1e-8),
+        WeightDecay = o.Number("weight_decay", 0),
+        Momentum = o.Number("momentum", 0),
+        Centered = o.Flag("centered", false),
+        Maximize = o.Flag("maximize", false),
+    });
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, RMSpropOptions o, ParameterState state)
+    {
+        var squareAvg = state.Buffer("square_avg").Span;
+        var gradAvg = o.Centered ? state.Buffer("grad_avg").Span : [];
+        bool momentum = o.Momentum > 0;
+        var buffer = momentum ? state.Buffer("momentum_buffer").Span : [];
+        var hyper = new RMSpropKernel.Hyper(
+            (float)o.Alpha, (float)(1 - o.Alpha), (float)o.Eps, (float)o.Lr, (float)-o.Lr, (float)o.WeightDecay,
+            (float)o.Momentum, (float)(1 - o.Momentum), momentum ? o.Form : null, o.Centered,
+            o.EpsilonPlacement == EpsilonPlacement.InsideSqrt, o.Maximize);
+        RMSpropKernel.Step(param, grad, squareAvg, gradAvg, buffer, hyper);
+    }
+}

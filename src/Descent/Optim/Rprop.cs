@@ -1,0 +1,89 @@
+using Descent.Nn;
+using Descent.Optim.Kernels;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="Rprop"/>, with PyTorch's names and defaults.</summary>
+public sealed class RpropOptions : OptimizerOptions
+{
+    private (double Minus, double Plus) _etas = (0.5, 1.2);
+    private (double Min, double Max) _stepSizes = (1e-6, 50);
+
+    /// <summary>Creates the options with PyTorch's defaults (lr 1e-2: the initial step size).</summary>
+    public RpropOptions() => Lr = 1e-2;
+
+    /// <summary>
+    /// The factors (η−, η+) that shrink a step size when the gradient changes sign and grow it when the sign holds;
+    /// 0 &lt; η− &lt; 1 &lt; η+ (default (0.5, 1.2)).
+    /// </summary>
+    public (double Minus, double Plus) Etas
+    {
+        get => _etas;
+        set => _etas = value.Minus > 0 && value.Minus < 1 && value.Plus > 1 && double.IsFinite(value.Plus) ? value
+            : throw new ArgumentOutOfRangeException(nameof(Etas), value, "etas must satisfy 0 < eta_minus < 1 < eta_plus (finite)");
+    }
+
+    /// <summary>The bounds (min, max) of every step size; finite, 0 ≤ min ≤ max (default (1e-6, 50)).</summary>
+    public (double Min, double Max) StepSizes
+    {
+        get => _stepSizes;
+        set => _stepSizes = value.Min >= 0 && value.Min <= value.Max && double.IsFinite(value.Max) ? value
+            : throw new ArgumentOutOfRangeException(nameof(StepSizes), value, "step_sizes must be finite with 0 <= min <= max");
+    }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+}
+
+/// <summary>
+/// Rprop (resilient backpropagation), as torch.optim.Rprop: every element moves by its own step size in the
+/// direction opposite to the gradient's sign, the step size adapting to whether that sign holds.
+/// </summary>
+/// <remarks>
+/// <para>For each element with gradient g, previous (stored) gradient g′, step size s, factors η− &lt; 1 &lt; η+:</para>
+/// <code>
+/// g ← −g if maximize
+/// f = η+ if g·g′ &gt; 0,  η− if g·g′ &lt; 0,  1 otherwise
+/// s ← clamp(s·f, min, max)                ("step_size", starts at lr)
+/// g ← 0 where f = η−                     (a sign flip: no move now, and no flip seen next step)
+/// θ ← θ − sign(g)·s
+/// g′ ← g                                 ("prev", from 0)
+/// </code>
+/// <para>Defaults: lr = 1e-2, etas = (0.5, 1.2), step_sizes = (1e-6, 50). Riedmiller and Braun, "A Direct Adaptive
+/// Method for Faster Backpropagation Learning: The RPROP Algorithm", ICNN 1993; this is the iRprop− variant of
+/// Igel and Hüsken (2000), which is what PyTorch 1.13 implements. The learning rate is read only when a
+/// parameter's step sizes are created, at its first update; changing it later has no effect, as in PyTorch.</para>
+/// <para>The product g·g′ is rounded to float before its sign is taken, as in torch (so two tiny gradients whose
+/// product underflows count as "no sign information"). The update is one fused pass (<see cref="RpropKernel"/>).</para>
+/// </remarks>
+public sealed class Rprop : Optimizer<RpropOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public Rprop(IEnumerable<NamedParameter> parameters, RpropOptions options) : base(parameters, options) { }
+
+    /// <summary>Creates the optimizer with PyTorch's keyword options; null pairs take the defaults.</summary>
+    public Rprop(IEnumerable<NamedParameter> parameters, double lr = 1e-2, (double Minus, double Plus)? etas = null,
+        (double Min, double Max)? stepSizes = null, bool maximize = false)
+        : this(parameters, new RpropOptions
+        {
+            Lr = lr, Etas = etas ?? (0.5, 1.2), StepSizes = stepSizes ?? (1e-6, 50), Maximize = maximize,
+        }) { }
+
+    /// <summary>Builds the optimizer from torch.optim.Rprop keyword options (lr, etas, step_sizes, maximize).</summary>
+    public static Rprop FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new RpropOptions
+    {
+        Lr = o.Number("lr", 1e-2),
+        Etas = o.Pair("etas", (0.5, 1.2)),
+        StepSizes = o.Pair("step_sizes", (1e-6, 50)),
+        Maximize = o.Flag("maximize", false),
+    });
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, RpropOptions o, ParameterState state)
+    {
+        var prev = state.Buffer("prev");
+        var stepSize = state.Buffer("step_size", (float)o.Lr);
+        var hyper = new RpropKernel.Hyper((float)o.Etas.Minus, (float)o.Etas.Plus, (float)o.StepSizes.Min, (float)o.StepSizes.Max, o.Maximize);
+        RpropKernel.Step(param, grad, prev.Span, stepSize.Span, hyper);
+    }
+}

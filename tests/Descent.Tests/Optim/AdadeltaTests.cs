@@ -1,0 +1,151 @@
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Tests.Optim;
+
+public class AdadeltaTests
+{
+    private static NamedParameter Param(string name, params float[] values)
+    {
+        var t = Tensor.FromArray(values, values.Length);
+        t.RequiresGrad = true;
+        return new NamedParameter(name, t);
+    }
+
+    private static void Grad(NamedParameter p, params float[] values) => p.Value.Grad = Tensor.FromArray(values, values.Length);
+
+    private static float[] Random(Rng rng, int n, float low, float high) =>
+        Enumerable.Range(0, n).Select(_ => rng.Uniform(low, high)).ToArray();
+
+    private static void AssertBitEqual(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                $"element {i} of {expected.Length}: {expected[i]:R} vs {actual[i]:R}");
+    }
+
+    private static void AssertRejects(string argument, object value, Action action)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(action);
+        Assert.Equal(argument, e.ParamName);
+        if (e is ArgumentOutOfRangeException range) Assert.Equal(value, range.ActualValue);
+    }
+
+    [Fact]
+    public void FirstTwoStepsFollowTheFormula()
+    {
+        const double lr = 0.5, rho = 0.9, eps = 1e-6;
+        var p = Param("w", 1f);
+        var adadelta = new Adadelta([p], lr: lr, rho: rho, eps: eps);
+        double v = 0, u = 0, theta = 1;
+        foreach (double g in new[] { 2.0, 1.0 })
+        {
+            Grad(p, (float)g);
+            adadelta.Step();
+            v = rho * v + (1 - rho) * g * g;
+            double delta = Math.Sqrt(u + eps) / Math.Sqrt(v + eps) * g;
+            u = rho * u + (1 - rho) * delta * delta;
+            theta -= lr * delta;
+            Assert.Equal(theta, p.Value[0], 6);
+            Assert.Equal(v, adadelta.StateOf("w").Buffers["square_avg"][0], 6);
+            Assert.Equal(u, adadelta.StateOf("w").Buffers["acc_delta"][0], 9);
+        }
+    }
+
+    [Fact]
+    public void WeightDecayAndMaximizeChangeTheGradientAsTorchDoes()
+    {
+        // g ← −g, then g ← g + λθ: g = −1 + 0.5·4 = 1, so the first step equals a plain one with g = 1.
+        var a = Param("w", 4f);
+        var decayed = new Adadelta([a], weightDecay: 0.5, maximize: true);
+        Grad(a, 1f); decayed.Step();
+        var b = Param("w", 4f);
+        var plain = new Adadelta([b]);
+        Grad(b, 1f); plain.Step();
+        Assert.Equal(b.Value[0], a.Value[0]);
+    }
+
+    [Fact]
+    public void DefaultsAreTorchs()
+    {
+        var o = new AdadeltaOptions();
+        Assert.Equal((1.0, 0.9, 1e-6, 0.0, false), (o.Lr, o.Rho, o.Eps, o.WeightDecay, o.Maximize));
+    }
+
+    [Fact]
+    public void FromTorchReadsTorchNames()
+    {
+        var o = Adadelta.FromTorch([Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
+        {
+            ["lr"] = 0.5, ["rho"] = 0.8, ["eps"] = 1e-5, ["weight_decay"] = 0.1, ["maximize"] = true,
+        })).Defaults;
+        Assert.Equal((0.5, 0.8, 1e-5, 0.1, true), (o.Lr, o.Rho, o.Eps, o.WeightDecay, o.Maximize));
+    }
+
+    [Fact]
+    public void BuffersHaveTorchsNames()
+    {
+        var p = Param("w", 1f, 2f);
+        var adadelta = new Adadelta([p]);
+        Grad(p, 1f, 1f); adadelta.Step();
+        Assert.Equal(["acc_delta", "square_avg"], adadelta.StateOf("w").Buffers.Keys.Order());
+    }
+
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -1.0, () => new Adadelta([Param("a", 1f)], lr: -1));
+    [Fact] public void NegativeRhoIsRejected() => AssertRejects("Rho", -0.1, () => new Adadelta([Param("a", 1f)], rho: -0.1));
+    [Fact] public void RhoAboveOneIsRejected() => AssertRejects("Rho", 1.1, () => new Adadelta([Param("a", 1f)], rho: 1.1));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-6, () => new Adadelta([Param("a", 1f)], eps: -1e-6));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -0.1, () => new Adadelta([Param("a", 1f)], weightDecay: -0.1));
+
+    [Fact]
+    public void RhoZeroAndOneAreAcceptedAsInTorch()
+    {
+        Assert.Equal(0.0, new Adadelta([Param("a", 1f)], rho: 0).Defaults.Rho);
+        Assert.Equal(1.0, new Adadelta([Param("a", 1f)], rho: 1).Defaults.Rho);
+    }
+
+    [Theory]
+    [InlineData(0f, false)]
+    [InlineData(0.1f, false)]
+    [InlineData(0f, true)]
+    [InlineData(0.05f, true)]
+    public void FusedKernelEqualsScalarReferenceForEveryLength(float weightDecay, bool maximize)
+    {
+        var rng = new Rng(23);
+        var h = new AdadeltaKernel.Hyper(0.9f, (float)(1 - 0.9), 1e-6f, -1f, weightDecay, maximize);
+        for (int n = 0; n <= 300; n++)
+        {
+            var p = Random(rng, n, -1, 1);
+            var g = Random(rng, n, -1, 1);
+            var v = Random(rng, n, 0, 1);
+            var u = Random(rng, n, 0, 0.01f);
+            var (p2, v2, u2) = ((float[])p.Clone(), (float[])v.Clone(), (float[])u.Clone());
+            AdadeltaKernel.Step(p, g, v, u, h);
+            AdadeltaKernel.StepReference(p2, g, v2, u2, h);
+            AssertBitEqual(p2, p);
+            AssertBitEqual(v2, v);
+            AssertBitEqual(u2, u);
+        }
+    }
+
+    [Fact]
+    public void LargeTensorsSplitAcrossThreadsEqualTheReference()
+    {
+        var rng = new Rng(29);
+        int n = (1 << 18) + 41;
+        var h = new AdadeltaKernel.Hyper(0.95f, (float)(1 - 0.95), 1e-6f, -1f, 0.01f, true);
+        var p = Random(rng, n, -1, 1);
+        var g = Random(rng, n, -1, 1);
+        var v = Random(rng, n, 0, 1);
+        var u = Random(rng, n, 0, 0.01f);
+        var (p2, v2, u2) = ((float[])p.Clone(), (float[])v.Clone(), (float[])u.Clone());
+        AdadeltaKernel.Step(p, g, v, u, h);
+        AdadeltaKernel.StepReference(p2, g, v2, u2, h);
+        AssertBitEqual(p2, p);
+        AssertBitEqual(v2, v);
+        AssertBitEqual(u2, u);
+    }
+}
