@@ -15,6 +15,7 @@ public static class DescentCli
         {
             TrainCommand.Create(output),
             ExplainCommand.Create(output),
+            ScheduleCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

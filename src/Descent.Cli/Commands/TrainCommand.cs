@@ -22,10 +22,11 @@ internal static class TrainCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples" };
         var csv = new Option<string?>("--csv") { Description = "Also write the per-epoch results to this CSV file" };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw progress bars" };
+        var schedule = ScheduleOption.Create();
 
         var command = new Command("train", "Train a model and print train loss, test loss, test accuracy and time per epoch.")
         {
-            problem, optimizer, epochs, batchSize, seed, threads, data, trainLimit, testLimit, csv, noProgress,
+            problem, optimizer, epochs, batchSize, seed, threads, data, trainLimit, testLimit, csv, noProgress, schedule,
         };
         var optimizerOptions = new OptimizerOptionSet(command);
         command.SetAction(parse =>
@@ -43,6 +44,7 @@ internal static class TrainCommand
                     Seed = parse.GetValue(seed),
                     TrainLimit = parse.GetValue(trainLimit),
                     TestLimit = parse.GetValue(testLimit),
+                    Schedules = ScheduleOption.Read(parse, schedule),
                 },
                 parse.GetValue(data),
                 parse.GetValue(csv));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Descent.Lab.Problems;
 using Descent.Lab.Training;
+using Descent.Schedules;
 using Descent.Threading;
 using Spectre.Console;
 
@@ -13,6 +14,7 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
     {
         options.Validate();
         optimizer.Validate();
+        ValidateSchedules();
         using var csv = csvPath is null ? null : EpochCsv.Create(csvPath);
 
         var data = problem.LoadData(dataDirectory);
@@ -29,6 +31,7 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         output.WriteLine($"model      {trainer.Model.ParameterCount():N0} parameters");
         output.WriteLine($"optimizer  {optimizer}");
         output.WriteLine($"training   {options.Epochs} epochs, batch {options.BatchSize}, {trainer.BatchesPerEpoch} steps/epoch, seed {options.Seed}, {ComputeThreads.Count} threads");
+        if (trainer.Schedules is { } schedules) output.WriteLine($"schedule   {schedules}");
         output.WriteLine();
         output.WriteLine(EpochRow.Header);
 
@@ -47,6 +50,16 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
     }
 
 
+    private void ValidateSchedules()
+    {
+        if (options.Schedules.Count == 0) return;
+        var probe = Tensors.Tensor.Zeros(1);
+        probe.RequiresGrad = true;
+        var probeOptimizer = optimizer.Create([new Nn.NamedParameter("probe", probe)]);
+        try { ScheduleSet.Build(options.Schedules, probeOptimizer, 1, options.Epochs); }
+        catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {e.Message.Split(" (Parameter")[0]}"); }
+    }
+
     private static EpochResult RunWithProgress(IAnsiConsole console, Trainer trainer, int epoch)
     {
         EpochResult? result = null;
@@ -64,10 +77,10 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
     private static Table SummaryTable(IReadOnlyList<EpochResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("epoch", "train loss", "test loss", "test acc", "time (s)", "samples/s");
+            .AddColumns("epoch", "train loss", "test loss", "test acc", "lr", "time (s)", "samples/s");
         foreach (var r in results)
             table.AddRow(r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss, "F4"), F(r.TestLoss, "F4"),
-                F(100 * r.TestAccuracy, "F2") + "%", F(r.Seconds, "F2"), F(r.SamplesPerSecond, "F0"));
+                F(100 * r.TestAccuracy, "F2") + "%", F(r.Lr, "G4"), F(r.Seconds, "F2"), F(r.SamplesPerSecond, "F0"));
         return table;
     }
 
@@ -77,10 +90,10 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
 /// <summary>The fixed-width line printed after each epoch.</summary>
 internal static class EpochRow
 {
-    public const string Header = "epoch  train_loss  test_loss  test_acc  time_s  samples/s";
+    public const string Header = "epoch  train_loss  test_loss  test_acc          lr  time_s  samples/s";
 
     public static string Format(EpochResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Epoch,5}  {r.TrainLoss,10:F4}  {r.TestLoss,9:F4}  {100 * r.TestAccuracy,7:F2}%  {r.Seconds,6:F2}  {r.SamplesPerSecond,9:F0}");
+        $"{r.Epoch,5}  {r.TrainLoss,10:F4}  {r.TestLoss,9:F4}  {100 * r.TestAccuracy,7:F2}%  {r.Lr,10:G4}  {r.Seconds,6:F2}  {r.SamplesPerSecond,9:F0}");
 }
 
 /// <summary>The per-epoch results as CSV, written and flushed row by row so an interrupted run keeps its rows.</summary>
@@ -94,7 +107,7 @@ internal sealed class EpochCsv : IDisposable
     public static EpochCsv Create(string path)
     {
         var writer = new StreamWriter(path, append: false);
-        writer.WriteLine("epoch,train_loss,test_loss,test_accuracy,seconds,samples_per_second");
+        writer.WriteLine("epoch,train_loss,test_loss,test_accuracy,lr,seconds,samples_per_second");
         writer.Flush();
         return new EpochCsv(writer);
     }
@@ -102,7 +115,7 @@ internal sealed class EpochCsv : IDisposable
     public void Write(EpochResult r)
     {
         _writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.Seconds:F3},{r.SamplesPerSecond:F1}"));
+            $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.Lr:R},{r.Seconds:F3},{r.SamplesPerSecond:F1}"));
         _writer.Flush();
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Descent.Data;
 using Descent.Lab.Problems;
 using Descent.Nn;
+using Descent.Schedules;
 using Descent.Tensors;
 
 namespace Descent.Lab.Training;
@@ -21,6 +22,7 @@ public sealed class Trainer
     private readonly Rng _rng;
     private readonly DataLoader _loader;
     private readonly TensorArena _arena = new();
+    private readonly ScheduleSet? _schedules;
 
     /// <summary>Builds the model and optimizer; nothing is trained until <see cref="Run"/>.</summary>
     public Trainer(Problem problem, ProblemData data, OptimizerSpec optimizer, TrainingOptions options)
@@ -36,7 +38,11 @@ public sealed class Trainer
         Parameters = ParameterBlock.Flatten(Model);
         Optimizer = optimizer.Create(Model.NamedParameters());
         _loader = new DataLoader(_data.Train, options.BatchSize, shuffle: true, dropLast: false, rng: _rng);
+        if (options.Schedules.Count > 0) _schedules = ScheduleSet.Build(options.Schedules, Optimizer, _loader.BatchesPerEpoch, options.Epochs);
     }
+
+    /// <summary>The schedules driving the optimizer, or null when there are none.</summary>
+    public ScheduleSet? Schedules => _schedules;
 
     /// <summary>The model being trained.</summary>
     public Module Model { get; }
@@ -92,6 +98,7 @@ public sealed class Trainer
                 Optimizer.ZeroGrad();
                 loss.Backward();
                 Optimizer.Step();
+                _schedules?.AfterOptimizerStep();
                 _arena.Reset();
             }
             lossSum += (double)value * batch.Count;
@@ -100,7 +107,9 @@ public sealed class Trainer
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
         var (testLoss, testAccuracy) = Evaluation.Run(_problem, Model, _data.Test, _options.EvalBatchSize);
-        return new EpochResult(epoch, lossSum / seen, testLoss, testAccuracy, trainSeconds, seen / trainSeconds);
+        double lr = Optimizer.ParamGroups[0].Options.Lr;
+        _schedules?.AfterEpoch(testLoss);
+        return new EpochResult(epoch, lossSum / seen, testLoss, testAccuracy, trainSeconds, seen / trainSeconds, lr);
     }
 
     /// <summary>The batch's features as a tensor [count, features...] over the loader's buffer (no copy).</summary>

@@ -1,3 +1,5 @@
+using Descent.Schedules;
+
 namespace Descent.Lab.Training;
 
 /// <summary>How to train: budget, batch size, seed and data limits. Every value is validated by <see cref="Validate"/>.</summary>
@@ -14,6 +16,9 @@ public sealed record TrainingOptions
 
     /// <summary>The seed of the run's one random generator (initialization, shuffling, dropout).</summary>
     public ulong Seed { get; init; }
+
+    /// <summary>Schedules of the learning rate or other hyper-parameters, applied per step or per epoch.</summary>
+    public IReadOnlyList<ScheduleSpec> Schedules { get; init; } = [];
 
     /// <summary>Use only the first N training samples when set (≥ 1).</summary>
     public int? TrainLimit { get; init; }
