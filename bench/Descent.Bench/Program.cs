@@ -3,6 +3,7 @@ using Descent.Bench;
 
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- <benchmark> [options]
 //   mlp [--data DIR] [--threads N]   one training epoch of the Fashion-MNIST MLP, GEMM shapes, PyTorch ratio
+//   optim                            each optimizer's step on 10M parameters against a bandwidth probe and PyTorch
 //   gemm                             GEMM GFLOP/s for the MLP shapes and squares, against OpenBLAS when present
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 switch (args.FirstOrDefault())
@@ -10,10 +11,13 @@ switch (args.FirstOrDefault())
     case "mlp":
         MlpBench.Run(Console.Out, Option("--data"), int.Parse(Option("--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
         return 0;
+    case "optim":
+        OptimizerBench.Run(Console.Out);
+        return 0;
     case "gemm":
         GemmBench.Run(Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Descent.Bench <benchmark>; benchmarks: mlp, gemm");
+        Console.Error.WriteLine("usage: Descent.Bench <benchmark>; benchmarks: mlp, optim, gemm");
         return 2;
 }

@@ -17,6 +17,11 @@ public static class OptimizerCatalog
             ["RMSprop"] = RMSprop.FromTorch,
             ["Rprop"] = Rprop.FromTorch,
             ["ASGD"] = ASGD.FromTorch,
+            ["Adam"] = Adam.FromTorch,
+            ["AdamW"] = AdamW.FromTorch,
+            ["Adamax"] = Adamax.FromTorch,
+            ["NAdam"] = NAdam.FromTorch,
+            ["RAdam"] = RAdam.FromTorch,
         };
 
     /// <summary>The torch class names, as torch spells them.</summary>

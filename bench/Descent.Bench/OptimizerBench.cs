@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+using Descent.Threading;
+
+namespace Descent.Bench;
+
+/// <summary>
+/// One optimizer step on a single tensor of 10M parameters, for every optimizer: the median step time, the memory
+/// traffic it implies, and the share of a bandwidth probe measured in the same run that streams the same bytes per
+/// parameter with the same threading; then, when Debian's python3-torch is installed, PyTorch 1.13's for-loop and
+/// foreach steps on the same size, with the ratios.
+/// </summary>
+/// <remarks>
+/// Bytes per parameter are counted from the state after warm-up: the update reads θ, g and every float buffer
+/// once and writes θ and every buffer once, so 4·(2 + B) + 4·(1 + B) bytes for B buffers (SGD 12, SGD momentum 20,
+/// Adam 28). The probe reads one array and reads-and-writes 1 + B others of the same size, vectorized, split by
+/// <see cref="ElementwiseChunks"/> as the optimizer kernels are. Optimizer steps and probe passes alternate, and
+/// "% of probe" is the median over the pairs of probe time / step time, so a host that is busy for a while slows
+/// both members of a pair alike; 100% means the step moves its bytes as fast as the probe. The steps run with
+/// <see cref="NonFinitePolicy.Propagate"/>, as PyTorch does; the default policy's gradient scan is timed apart.
+/// Dispatch: <c>case "optim": OptimizerBench.Run(Console.Out); return 0;</c>.
+/// </remarks>
+public static class OptimizerBench
+{
+    private const int N = 10_000_000;
+    private const int WarmupSteps = 3, TimedSteps = 15;
+
+    private sealed record Case(string Label, string Name, Dictionary<string, object> Options);
+
+    private static readonly Case[] Cases =
+    [
+        new("SGD", "SGD", new() { ["lr"] = 0.01 }),
+        new("SGD momentum", "SGD", new() { ["lr"] = 0.01, ["momentum"] = 0.9 }),
+        new("Adam", "Adam", []),
+        new("Adam amsgrad", "Adam", new() { ["amsgrad"] = true }),
+        new("AdamW", "AdamW", []),
+        new("Adamax", "Adamax", []),
+        new("NAdam", "NAdam", []),
+        new("RAdam", "RAdam", []),
+    ];
+
+    public static void Run(TextWriter output)
+    {
+        output.WriteLine(F($"Optimizer step, one tensor of {N:N0} float32 parameters, {ComputeThreads.Count} compute threads, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; median of {TimedSteps} steps after {WarmupSteps}"));
+        if (File.Exists("/proc/loadavg")) output.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        var cases = Cases.ToList();
+        foreach (var name in OptimizerCatalog.Names)
+            if (!cases.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+                cases.Add(new(name, name, new() { ["lr"] = 1e-3 }));
+
+        var rng = new Rng(1);
+        var grad = Tensor.Normal(rng, 0, 0.01f, N);
+        var probes = new Dictionary<int, Probe>();
+        var ours = new Dictionary<string, double>();
+        output.WriteLine($"{"optimizer",-14} {"bytes/param",11} {"ms",8} {"GB/s",7} {"probe ms",9} {"probe GB/s",10} {"% of probe",10}");
+        foreach (var c in cases)
+        {
+            var weights = Tensor.Uniform(rng, -1, 1, N);
+            weights.RequiresGrad = true;
+            weights.Grad = grad;
+            var parameter = new NamedParameter("w", weights);
+            Optimizer optimizer;
+            try
+            {
+                optimizer = Build(c, parameter);
+                optimizer.NonFinitePolicy = NonFinitePolicy.Propagate;
+                for (int i = 0; i < WarmupSteps; i++) optimizer.Step();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+            {
+                output.WriteLine($"{c.Label,-14} skipped: {e.Message}");
+                continue;
+            }
+            int buffers = (int)Math.Round(optimizer.StateOf("w").Buffers.Values.Sum(b => (double)b.Length) / N);
+            int bytes = 4 * (2 + buffers) + 4 * (1 + buffers);
+            if (!probes.TryGetValue(buffers, out var probe)) probes[buffers] = probe = new Probe(buffers);
+            // optimizer steps and probe passes alternate, so a busy host slows both alike
+            var (ms, probeMs, ratio) = MedianPair(() => optimizer.Step(), probe.Run);
+            ours[c.Label] = ms;
+            output.WriteLine(F($"{c.Label,-14} {bytes,11} {ms,8:F2} {GBps(bytes, ms),7:F1} {probeMs,9:F2} {GBps(bytes, probeMs),10:F1} {100 * ratio,9:F0}%"));
+            if (c.Label == "Adam")
+            {
+                optimizer.NonFinitePolicy = NonFinitePolicy.Throw;
+                var (checkedMs, _, _) = MedianPair(() => optimizer.Step(), () => { });
+                output.WriteLine(F($"{"",-14} with the default NonFinitePolicy.Throw (a scan of g before the step): {checkedMs:F2} ms"));
+            }
+        }
+        Torch(output, ours);
+    }
+
+    private static Optimizer Build(Case c, NamedParameter parameter)
+    {
+        var options = new TorchOptions(c.Options);
+        if (OptimizerCatalog.Names.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            return OptimizerCatalog.Create(c.Name, [parameter], options);
+        Optimizer optimizer = c.Name switch
+        {
+            "Adam" => Adam.FromTorch([parameter], options),
+            "AdamW" => AdamW.FromTorch([parameter], options),
+            "Adamax" => Adamax.FromTorch([parameter], options),
+            "NAdam" => NAdam.FromTorch([parameter], options),
+            "RAdam" => RAdam.FromTorch([parameter], options),
+            _ => throw new ArgumentException($"'{c.Name}' is not in the optimizer catalog"),
+        };
+        options.EnsureAllUsed(c.Name);
+        return optimizer;
+    }
+
+    /// <summary>
+    /// The medians of <paramref name="a"/> and <paramref name="b"/> timed alternately after warm-up, and the median
+    /// of the ratios b/a of each pair, which a busy host, slowing both members of a pair alike, disturbs least.
+    /// </summary>
+    private static (double A, double B, double Ratio) MedianPair(Action a, Action b)
+    {
+        for (int i = 0; i < WarmupSteps; i++) { a(); b(); }
+        var samplesA = new double[TimedSteps];
+        var samplesB = new double[TimedSteps];
+        for (int i = 0; i < TimedSteps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            a();
+            samplesA[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            start = Stopwatch.GetTimestamp();
+            b();
+            samplesB[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        var ratios = samplesB.Zip(samplesA, (y, x) => y / x).Order().ToArray();
+        Array.Sort(samplesA);
+        Array.Sort(samplesB);
+        return (samplesA[TimedSteps / 2], samplesB[TimedSteps / 2], ratios[TimedSteps / 2]);
+    }
+
+    private static double GBps(int bytesPerParam, double ms) => (double)bytesPerParam * N / (ms * 1e6);
+
+    /// <summary>
+    /// The bandwidth probe for an optimizer with B state buffers: one read-only array (the gradient) and 1 + B arrays
+    /// (θ and the buffers) each read and written once, x ← x + g, on arrays allocated as tensors are, split across
+    /// the compute threads exactly as the optimizer kernels are.
+    /// </summary>
+    private sealed unsafe class Probe
+    {
+        private readonly float[] _source = new float[N];
+        private readonly float[][] _targets;
+        private readonly ProbeChunk _body;
+
+        public Probe(int buffers)
+        {
+            // allocated as tensors are (large-object heap) and pinned in place, which the LOH never moves anyway
+            _targets = Enumerable.Range(0, 1 + buffers).Select(_ => new float[N]).ToArray();
+            _source.AsSpan().Fill(1e-7f);
+            foreach (var a in _targets.Append(_source)) GCHandle.Alloc(a, GCHandleType.Pinned);
+            _body = new ProbeChunk((float*)Unsafe.AsPointer(ref _source[0]), _targets.Select(a => (nint)Unsafe.AsPointer(ref a[0])).ToArray());
+        }
+
+        public void Run() => ElementwiseChunks.Run(N, _body);
+    }
+
+    /// <summary>x ← x + g over each target; every target is loaded before any is stored, as an optimizer does.</summary>
+    private readonly unsafe struct ProbeChunk(float* source, nint[] targets) : IChunkKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int length)
+        {
+            int end = start + length, i = start, count = targets.Length;
+            float* t0 = (float*)targets[0];
+            float* t1 = count > 1 ? (float*)targets[1] : t0, t2 = count > 2 ? (float*)targets[2] : t0, t3 = count > 3 ? (float*)targets[3] : t0;
+            switch (count)
+            {
+                case 1:
+                    for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+                        Vector512.Store(Vector512.Load(t0 + i) + Vector512.Load(source + i), t0 + i);
+                    break;
+                case 2:
+                    for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        var g = Vector512.Load(source + i);
+                        var x0 = Vector512.Load(t0 + i);
+                        var x1 = Vector512.Load(t1 + i);
+                        Vector512.Store(x0 + g, t0 + i);
+                        Vector512.Store(x1 + g, t1 + i);
+                    }
+                    break;
+                case 3:
+                    for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        var g = Vector512.Load(source + i);
+                        var x0 = Vector512.Load(t0 + i);
+                        var x1 = Vector512.Load(t1 + i);
+                        var x2 = Vector512.Load(t2 + i);
+                        Vector512.Store(x0 + g, t0 + i);
+                        Vector512.Store(x1 + g, t1 + i);
+                        Vector512.Store(x2 + g, t2 + i);
+                    }
+                    break;
+                case 4:
+                    for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        var g = Vector512.Load(source + i);
+                        var x0 = Vector512.Load(t0 + i);
+                        var x1 = Vector512.Load(t1 + i);
+                        var x2 = Vector512.Load(t2 + i);
+                        var x3 = Vector512.Load(t3 + i);
+                        Vector512.Store(x0 + g, t0 + i);
+                        Vector512.Store(x1 + g, t1 + i);
+                        Vector512.Store(x2 + g, t2 + i);
+                        Vector512.Store(x3 + g, t3 + i);
+                    }
+                    break;
+                default:
+                    for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        var g = Vector512.Load(source + i);
+                        foreach (var t in targets) Vector512.Store(Vector512.Load((float*)t + i) + g, (float*)t + i);
+                    }
+                    break;
+            }
+            for (; i < end; i++)
+                foreach (var t in targets) ((float*)t)[i] += source[i];
+        }
+    }
+
+    /// <summary>Runs the PyTorch twin and prints its times and the ratios; a note instead when torch is missing.</summary>
+    private static void Torch(TextWriter output, Dictionary<string, double> ours)
+    {
+        output.WriteLine();
+        string script = Path.Combine(AppContext.BaseDirectory, "reference", "torch_optim_step.py");
+        if (!File.Exists("/usr/bin/python3") || !File.Exists(script))
+        {
+            output.WriteLine("pytorch  skipped: /usr/bin/python3 or the reference script is missing (apt-get install python3-torch)");
+            return;
+        }
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(script);
+        info.ArgumentList.Add(N.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(ComputeThreads.Count.ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(info)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        string text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        // lines: optimizer=Adam_amsgrad foreach=0 ms=41.234
+        var torch = new Dictionary<(string, bool), double>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ').Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+            if (fields.TryGetValue("optimizer", out var name) && fields.TryGetValue("foreach", out var fe) && fields.TryGetValue("ms", out var ms))
+                torch[(name.Replace('_', ' '), fe == "1")] = double.Parse(ms, CultureInfo.InvariantCulture);
+        }
+        if (process.ExitCode != 0 || torch.Count == 0)
+        {
+            output.WriteLine($"pytorch  skipped: the reference script failed: {errors.Result.Trim().Split('\n').LastOrDefault()}");
+            return;
+        }
+        output.WriteLine($"PyTorch 1.13 on the same size, torch.set_num_threads({ComputeThreads.Count}) (bench/reference/torch_optim_step.py):");
+        output.WriteLine($"{"optimizer",-14} {"Descent ms",10} {"for-loop ms",11} {"foreach ms",10} {"for-loop/Descent",16} {"foreach/Descent",15}");
+        foreach (var (label, ms) in ours)
+        {
+            string Cell(bool fe, int width) => torch.TryGetValue((label, fe), out var t) ? t.ToString("F2", CultureInfo.InvariantCulture).PadLeft(width) : "-".PadLeft(width);
+            string Ratio(bool fe, int width) => torch.TryGetValue((label, fe), out var t) ? (t / ms).ToString("F2", CultureInfo.InvariantCulture).PadLeft(width - 1) + "×" : "-".PadLeft(width);
+            output.WriteLine(F($"{label,-14} {ms,10:F2} {Cell(false, 11)} {Cell(true, 10)} {Ratio(false, 16)} {Ratio(true, 15)}"));
+        }
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

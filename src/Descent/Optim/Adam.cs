@@ -1,0 +1,178 @@
+using Descent.Nn;
+using Descent.Optim.Kernels;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// The hyper-parameters Adam and its variants (<see cref="Adam"/>, <see cref="AdamW"/>, <see cref="Adamax"/>,
+/// <see cref="NAdam"/>, <see cref="RAdam"/>) share, validated as torch.optim validates them.
+/// </summary>
+public abstract class AdamFamilyOptions : OptimizerOptions, IBetaOptions
+{
+    private double _beta1 = 0.9, _beta2 = 0.999, _eps = 1e-8, _weightDecay;
+
+    /// <summary>β₁, the decay of the first-moment average m, in [0, 1) (default 0.9; torch's betas[0]).</summary>
+    public double Beta1 { get => _beta1; set => _beta1 = Check.UnitInterval(value, nameof(Beta1), "beta parameter at index 0 (beta1)"); }
+
+    /// <summary>β₂, the decay of the second-moment average v, in [0, 1) (default 0.999; torch's betas[1]).</summary>
+    public double Beta2 { get => _beta2; set => _beta2 = Check.UnitInterval(value, nameof(Beta2), "beta parameter at index 1 (beta2)"); }
+
+    /// <summary>Both betas, as torch's <c>betas</c> pair; both are checked before either is changed.</summary>
+    public (double Beta1, double Beta2) Betas
+    {
+        get => (Beta1, Beta2);
+        set
+        {
+            Check.UnitInterval(value.Beta1, nameof(Beta1), "beta parameter at index 0 (beta1)");
+            Check.UnitInterval(value.Beta2, nameof(Beta2), "beta parameter at index 1 (beta2)");
+            (Beta1, Beta2) = value;
+        }
+    }
+
+    /// <summary>ε, added to the denominator for numerical stability, a finite number ≥ 0 (default 1e-8).</summary>
+    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+
+    /// <summary>
+    /// The weight decay λ, ≥ 0 (default 0): an L2 penalty λθ added to the gradient, or for
+    /// <see cref="AdamOptions.DecoupledWeightDecay"/> the factor of θ ← θ(1 − lr·λ).
+    /// </summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+}
+
+/// <summary>Hyper-parameters of <see cref="Adam"/> and <see cref="AdamW"/>, with PyTorch's names and defaults.</summary>
+public sealed class AdamOptions : AdamFamilyOptions
+{
+    /// <summary>Adam's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0 (L2), no AMSGrad.</summary>
+    public AdamOptions() => Lr = 1e-3;
+
+    /// <summary>AdamW's defaults: Adam's with decoupled weight decay and λ = 0.01, as torch.optim.AdamW.</summary>
+    public static AdamOptions AdamWDefaults() => new() { WeightDecay = 0.01, DecoupledWeightDecay = true };
+
+    /// <summary>The AMSGrad variant: divide by the running maximum of v (Reddi et al., 2018).</summary>
+    public bool Amsgrad { get; set; }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+
+    /// <summary>
+    /// Decoupled weight decay (AdamW, Loshchilov &amp; Hutter): θ ← θ(1 − lr·λ) before the Adam update, instead of
+    /// adding λθ to the gradient. False for Adam, true for <see cref="AdamW"/>.
+    /// </summary>
+    public bool DecoupledWeightDecay { get; set; }
+}
+
+/// <summary>Adam (Kingma &amp; Ba, 2015), as torch.optim.Adam; with decoupled weight decay, AdamW.</summary>
+/// <remarks>
+/// <para>For each parameter θ with gradient g at update t (1-based), learning rate γ, betas β₁ β₂, ε, weight decay λ:</para>
+/// <code>
+/// g ← −g if maximize
+/// g ← g + λθ                          (L2 penalty, Adam; when λ ≠ 0)
+/// θ ← θ(1 − γλ)                       (decoupled weight decay instead, AdamW)
+/// m ← β₁m + (1 − β₁)g
+/// v ← β₂v + (1 − β₂)g²
+/// v̂max ← max(v̂max, v)               (AMSGrad)
+/// θ ← θ − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)      (√v̂max with AMSGrad)
+/// </code>
+/// <para>Defaults: γ = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 0, no AMSGrad, minimize. State per parameter, with
+/// PyTorch's names: "exp_avg" (m), "exp_avg_sq" (v) and with AMSGrad "max_exp_avg_sq" (v̂max), all starting at 0.
+/// Papers: "Adam: A Method for Stochastic Optimization" (arXiv:1412.6980); AMSGrad, "On the Convergence of Adam and
+/// Beyond" (ICLR 2018).</para>
+/// <para>Each step is one fused pass over θ, g and the buffers, computing what PyTorch 1.13's single-tensor
+/// (for-loop) implementation computes with the same float32 roundings (scalars such as 1 − β₁ and the bias
+/// corrections in double, then rounded once; <c>add(alpha=)</c> and <c>addcmul</c> as the fused multiply-adds
+/// PyTorch's AVX2/AVX-512 CPU kernels make), so trajectories equal PyTorch's bit for bit. Groups may mix L2 and decoupled weight decay: <see cref="AdamOptions.DecoupledWeightDecay"/> is per group.</para>
+/// </remarks>
+public class Adam : Optimizer<AdamOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public Adam(IEnumerable<NamedParameter> parameters, AdamOptions options) : base(parameters, options) { }
+
+    /// <summary>Creates the optimizer with torch.optim.Adam's options and defaults.</summary>
+    public Adam(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : this(parameters, new AdamOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Amsgrad = amsgrad, Maximize = maximize }) { }
+
+    /// <summary>
+    /// Builds the optimizer from torch.optim.Adam keyword options: lr, betas, eps, weight_decay, amsgrad, maximize,
+    /// and foreach, capturable, differentiable, fused, which choose PyTorch implementations: foreach is accepted and
+    /// changes nothing (there is one fused implementation); the other three must be false, as on a CPU.
+    /// </summary>
+    public static Adam FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = ReadTorch(o, new AdamOptions());
+        ImplementationFlags(o, "Adam", "capturable", "differentiable", "fused");
+        return new Adam(parameters, options);
+    }
+
+    /// <summary>Reads the options Adam and AdamW share into <paramref name="options"/>.</summary>
+    private protected static AdamOptions ReadTorch(TorchOptions o, AdamOptions options)
+    {
+        options.Lr = o.Number("lr", options.Lr);
+        options.Betas = o.Pair("betas", options.Betas);
+        options.Eps = o.Number("eps", options.Eps);
+        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
+        options.Amsgrad = o.Flag("amsgrad", false);
+        options.Maximize = o.Flag("maximize", false);
+        o.Flag("foreach", false);
+        return options;
+    }
+
+    /// <summary>Reads torch flags that select a GPU or autograd implementation; each must be false.</summary>
+    private protected static void ImplementationFlags(TorchOptions o, string optimizer, params string[] names)
+    {
+        foreach (var name in names)
+            if (o.Flag(name, false))
+                throw new ArgumentException($"{optimizer}: {name}=True selects a PyTorch CUDA/autograd implementation; Descent steps on the CPU without autograd, so it must be false", name);
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamOptions o, ParameterState state)
+    {
+        var h = AdamKernel.Hyper.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay, o.Amsgrad, o.Maximize, state.Step);
+        var expAvg = state.Buffer("exp_avg").Span;
+        var expAvgSq = state.Buffer("exp_avg_sq").Span;
+        var maxExpAvgSq = o.Amsgrad ? state.Buffer("max_exp_avg_sq").Span : [];
+        AdamKernel.Step(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+    }
+}
+
+/// <summary>
+/// AdamW (Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", arXiv:1711.05101), as torch.optim.AdamW:
+/// <see cref="Adam"/> configured with <see cref="AdamOptions.DecoupledWeightDecay"/> and λ = 0.01.
+/// </summary>
+/// <remarks>
+/// <para>AdamW is not a copy of Adam: it is the same optimizer and kernel, whose options default to
+/// <see cref="AdamOptions.AdamWDefaults"/>. Before the Adam update each parameter decays as θ ← θ(1 − γλ) and the
+/// gradient is left as is; the rest of the update, the state names and the defaults (γ = 1e-3, β = (0.9, 0.999),
+/// ε = 1e-8, AMSGrad, maximize) are Adam's. With λ = 0 it is exactly Adam.</para>
+/// <para>The class exists so that code and the catalog can name it; options passed in must have
+/// <see cref="AdamOptions.DecoupledWeightDecay"/> set (groups added later take a copy of the defaults).</para>
+/// </remarks>
+public sealed class AdamW : Adam
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/>; <paramref name="options"/> must be decoupled.</summary>
+    public AdamW(IEnumerable<NamedParameter> parameters, AdamOptions options) : base(parameters, RequireDecoupled(options)) { }
+
+    /// <summary>Creates the optimizer with torch.optim.AdamW's options and defaults (weight decay 0.01).</summary>
+    public AdamW(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+        : this(parameters, new AdamOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Amsgrad = amsgrad, Maximize = maximize, DecoupledWeightDecay = true }) { }
+
+    /// <summary>
+    /// Builds the optimizer from torch.optim.AdamW keyword options: lr, betas, eps, weight_decay (default 0.01),
+    /// amsgrad, maximize, foreach (accepted, changes nothing) and capturable (must be false, as on a CPU).
+    /// </summary>
+    public static new AdamW FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = ReadTorch(o, AdamOptions.AdamWDefaults());
+        ImplementationFlags(o, "AdamW", "capturable");
+        return new AdamW(parameters, options);
+    }
+
+    private static AdamOptions RequireDecoupled(AdamOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.DecoupledWeightDecay ? options
+            : throw new ArgumentException("AdamW needs options with DecoupledWeightDecay = true (start from AdamOptions.AdamWDefaults()); use Adam for an L2 penalty", nameof(options));
+    }
+}

@@ -1,0 +1,169 @@
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Tests.Optim;
+
+public class NAdamTests
+{
+    private static NamedParameter Param(string name, params float[] values)
+    {
+        var t = Tensor.FromArray(values, values.Length);
+        t.RequiresGrad = true;
+        return new NamedParameter(name, t);
+    }
+
+    private static ArgumentException AssertRejects(string argument, Action action)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(action);
+        Assert.Equal(argument, e.ParamName);
+        return e;
+    }
+
+    private static float[] Random(Rng rng, int n, float low, float high) =>
+        Enumerable.Range(0, n).Select(_ => rng.Uniform(low, high)).ToArray();
+
+    private static double Mu(double beta1, double psi, double t) => beta1 * (1 - 0.5 * Math.Pow(0.96, t * psi));
+
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new NAdam([Param("a", 1f)], lr: -1));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new NAdam([Param("a", 1f)], eps: -1));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new NAdam([Param("a", 1f)], weightDecay: -1));
+    [Fact] public void NegativeMomentumDecayIsRejected() => AssertRejects("MomentumDecay", () => new NAdam([Param("a", 1f)], momentumDecay: -4e-3));
+
+    [Fact]
+    public void BetasOutsideTheUnitIntervalAreRejected()
+    {
+        Assert.Contains("index 0", AssertRejects("Beta1", () => new NAdam([Param("a", 1f)], beta1: -0.1)).Message);
+        Assert.Contains("index 1", AssertRejects("Beta2", () => new NAdam([Param("a", 1f)], beta2: 1)).Message);
+    }
+
+    [Fact]
+    public void ChangingAGroupOptionIsValidated()
+    {
+        var nadam = new NAdam([Param("a", 1f)]);
+        AssertRejects("MomentumDecay", () => nadam.Group(0).Options.MomentumDecay = double.NaN);
+        AssertRejects("WeightDecay", () => nadam.Group(0).Options.WeightDecay = -0.1);
+    }
+
+    [Fact]
+    public void DefaultsAndTorchNames()
+    {
+        var o = new NAdamOptions();
+        Assert.Equal((2e-3, 0.9, 0.999, 1e-8, 0.0, 4e-3), (o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.MomentumDecay));
+        var torch = new TorchOptions(new Dictionary<string, object>
+        {
+            ["lr"] = 0.01, ["betas"] = new[] { 0.8, 0.99 }, ["eps"] = 1e-6, ["weight_decay"] = 0.1, ["momentum_decay"] = 0.01, ["foreach"] = false,
+        });
+        var d = NAdam.FromTorch([Param("a", 1f)], torch).Defaults;
+        torch.EnsureAllUsed("NAdam");
+        Assert.Equal((0.01, 0.8, 0.99, 1e-6, 0.1, 0.01), (d.Lr, d.Beta1, d.Beta2, d.Eps, d.WeightDecay, d.MomentumDecay));
+    }
+
+    [Fact]
+    public void TorchOneThirteenHasNoMaximize()
+    {
+        var torch = new TorchOptions(new Dictionary<string, object> { ["maximize"] = true });
+        NAdam.FromTorch([Param("a", 1f)], torch);
+        AssertRejects("maximize", () => torch.EnsureAllUsed("NAdam"));
+    }
+
+    [Fact]
+    public void FirstStepFollowsTorchsFormula()
+    {
+        // t = 1: μ₁, μ₂ from the schedule; Π = μ₁ and (as PyTorch 1.13 computes it) Π·μ₁·μ₂ for the m term;
+        // m = (1−β₁)g, v = (1−β₂)g², d = √(v/(1−β₂)) + ε = |g| + ε.
+        const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8, psi = 4e-3;
+        var p = Param("w", 1f, -1f);
+        var nadam = new NAdam([p], lr: lr);
+        double[] g = [2, -0.5];
+        p.Value.Grad = Tensor.FromArray(g.Select(x => (float)x).ToArray(), 2);
+        nadam.Step();
+        double mu1 = Mu(b1, psi, 1), mu2 = Mu(b1, psi, 2);
+        for (int i = 0; i < 2; i++)
+        {
+            double m = (1 - b1) * g[i], d = Math.Sqrt((1 - b2) * g[i] * g[i] / (1 - b2)) + eps;
+            double expected = (i == 0 ? 1 : -1) - lr * (1 - mu1) / (1 - mu1) * g[i] / d - lr * mu2 / (1 - mu1 * mu1 * mu2) * m / d;
+            Assert.Equal(expected, p.Value[i], 6);
+        }
+        Assert.Equal((float)mu1, (float)nadam.StateOf("w").Scalars["mu_product"]);
+    }
+
+    [Fact]
+    public void MuProductIsTheFloat32ProductOfTheSchedule()
+    {
+        var p = Param("w", 1f);
+        var nadam = new NAdam([p], momentumDecay: 0.01);
+        float product = 1f;
+        for (int t = 1; t <= 6; t++)
+        {
+            p.Value.Grad = Tensor.FromArray([0.3f], 1);
+            nadam.Step();
+            product *= (float)Mu(0.9, 0.01, t);
+            Assert.Equal(product, nadam.StateOf("w").Scalars["mu_product"]);
+        }
+        Assert.Equal(new[] { "exp_avg", "exp_avg_sq" }, nadam.StateOf("w").Buffers.Keys.Order());
+    }
+
+    [Fact]
+    public void StateDictRoundTripKeepsMuProduct()
+    {
+        var rng = new Rng(21);
+        var init = Random(rng, 30, -1, 1);
+        var grads = Enumerable.Range(0, 8).Select(_ => Random(rng, 30, -1, 1)).ToArray();
+        var a = Param("w", init);
+        var whole = new NAdam([a], lr: 0.01, weightDecay: 0.1);
+        foreach (var g in grads) { a.Value.Grad = Tensor.FromArray(g, 30); whole.Step(); }
+
+        var b = Param("w", init);
+        var first = new NAdam([b], lr: 0.01, weightDecay: 0.1);
+        foreach (var g in grads[..3]) { b.Value.Grad = Tensor.FromArray(g, 30); first.Step(); }
+        var dict = first.StateDict();
+        Assert.True(dict.Scalars.ContainsKey("w.mu_product"));
+        var second = new NAdam([b], lr: 0.01, weightDecay: 0.1);
+        second.LoadStateDict(dict);
+        foreach (var g in grads[3..]) { b.Value.Grad = Tensor.FromArray(g, 30); second.Step(); }
+        Assert.Equal(a.Value.ToArray(), b.Value.ToArray());
+    }
+
+    private static NAdamKernel.Hyper Hyper(double weightDecay, float c1, float c2) =>
+        new(0.9f, 0.1f, 0.999f, (float)(1 - 0.999), (float)weightDecay, 0.00499f, 1e-8f, c1, c2, weightDecay != 0);
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    public void FusedKernelEqualsScalarReferenceForEveryLength(double weightDecay)
+    {
+        var rng = new Rng(13);
+        for (int n = 0; n <= 300; n++)
+        {
+            var h = Hyper(weightDecay, -1.3e-3f, -2.1e-2f);
+            var p = Random(rng, n, -1, 1);
+            var g = Random(rng, n, -1, 1);
+            var m = Random(rng, n, -1, 1);
+            var v = Random(rng, n, 0, 1);
+            var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
+            NAdamKernel.Step(p, g, m, v, h);
+            NAdamKernel.StepReference(p2, g, m2, v2, h);
+            Assert.Equal(p2, p);
+            Assert.Equal(m2, m);
+            Assert.Equal(v2, v);
+        }
+    }
+
+    [Fact]
+    public void ThreadedKernelEqualsScalarReference()
+    {
+        var rng = new Rng(6);
+        int n = ElementwiseChunks.ParallelThreshold + ElementwiseChunks.ChunkSize + 13;
+        var h = Hyper(0.1, -1.3e-3f, -2.1e-2f);
+        var p = Random(rng, n, -1, 1);
+        var g = Random(rng, n, -1, 1);
+        var m = Random(rng, n, -1, 1);
+        var v = Random(rng, n, 0, 1);
+        var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
+        NAdamKernel.Step(p, g, m, v, h);
+        NAdamKernel.StepReference(p2, g, m2, v2, h);
+        Assert.True(p2.AsSpan().SequenceEqual(p) && m2.AsSpan().SequenceEqual(m) && v2.AsSpan().SequenceEqual(v));
+    }
+}

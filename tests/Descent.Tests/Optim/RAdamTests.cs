@@ -1,0 +1,146 @@
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Tests.Optim;
+
+public class RAdamTests
+{
+    private static NamedParameter Param(string name, params float[] values)
+    {
+        var t = Tensor.FromArray(values, values.Length);
+        t.RequiresGrad = true;
+        return new NamedParameter(name, t);
+    }
+
+    private static ArgumentException AssertRejects(string argument, Action action)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(action);
+        Assert.Equal(argument, e.ParamName);
+        return e;
+    }
+
+    private static float[] Random(Rng rng, int n, float low, float high) =>
+        Enumerable.Range(0, n).Select(_ => rng.Uniform(low, high)).ToArray();
+
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new RAdam([Param("a", 1f)], lr: -1));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new RAdam([Param("a", 1f)], eps: -1));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new RAdam([Param("a", 1f)], weightDecay: -1));
+
+    [Fact]
+    public void BetasOutsideTheUnitIntervalAreRejected()
+    {
+        Assert.Contains("index 0", AssertRejects("Beta1", () => new RAdam([Param("a", 1f)], beta1: 1)).Message);
+        Assert.Contains("index 1", AssertRejects("Beta2", () => new RAdam([Param("a", 1f)], beta2: 2)).Message);
+    }
+
+    [Fact]
+    public void ChangingAGroupOptionIsValidated()
+    {
+        var radam = new RAdam([Param("a", 1f)]);
+        AssertRejects("Beta2", () => radam.Group(0).Options.Beta2 = -0.1);
+        AssertRejects("Eps", () => radam.Group(0).Options.Eps = double.PositiveInfinity);
+    }
+
+    [Fact]
+    public void DefaultsAndTorchNames()
+    {
+        var o = new RAdamOptions();
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 0.0), (o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay));
+        var torch = new TorchOptions(new Dictionary<string, object>
+        {
+            ["lr"] = 0.01, ["betas"] = new[] { 0.8, 0.99 }, ["eps"] = 1e-6, ["weight_decay"] = 0.1, ["foreach"] = false,
+        });
+        var d = RAdam.FromTorch([Param("a", 1f)], torch).Defaults;
+        torch.EnsureAllUsed("RAdam");
+        Assert.Equal((0.01, 0.8, 0.99, 1e-6, 0.1), (d.Lr, d.Beta1, d.Beta2, d.Eps, d.WeightDecay));
+        foreach (var missing in new[] { "maximize", "decoupled_weight_decay" })   // both arrived after 1.13
+        {
+            var extra = new TorchOptions(new Dictionary<string, object> { [missing] = true });
+            RAdam.FromTorch([Param("a", 1f)], extra);
+            AssertRejects(missing, () => extra.EnsureAllUsed("RAdam"));
+        }
+    }
+
+    [Fact]
+    public void RectificationStartsWhenTheSmaLengthExceedsFive()
+    {
+        // β₂ = 0.999: ρ∞ = 1999, ρ₅ ≈ 4.996, ρ₆ ≈ 5.994
+        for (long t = 1; t <= 5; t++) Assert.False(RAdamKernel.Hyper.For(1e-3, 0.9, 0.999, 1e-8, 0, t).Rectified);
+        Assert.True(RAdamKernel.Hyper.For(1e-3, 0.9, 0.999, 1e-8, 0, 6).Rectified);
+    }
+
+    [Fact]
+    public void StepsFollowThePaper()
+    {
+        // steps 1–5: θ ← θ − γ m̂; step 6 on: θ ← θ − γ m̂ r √(1−β₂ᵗ)/(√v + ε)
+        const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        double rhoInf = 2 / (1 - b2) - 1;
+        var p = Param("w", 1f);
+        var radam = new RAdam([p], lr: lr);
+        double theta = 1, m = 0, v = 0;
+        double[] grads = [0.5, -1, 2, 0.25, -0.75, 1.5, 0.5, -2];
+        for (int t = 1; t <= grads.Length; t++)
+        {
+            double g = grads[t - 1];
+            p.Value.Grad = Tensor.FromArray([(float)g], 1);
+            radam.Step();
+            m = b1 * m + (1 - b1) * g;
+            v = b2 * v + (1 - b2) * g * g;
+            double mHat = m / (1 - Math.Pow(b1, t));
+            double rho = rhoInf - 2 * t * Math.Pow(b2, t) / (1 - Math.Pow(b2, t));
+            if (rho > 5)
+            {
+                double r = Math.Sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho));
+                theta -= lr * mHat * r * Math.Sqrt(1 - Math.Pow(b2, t)) / (Math.Sqrt(v) + eps);
+            }
+            else theta -= lr * mHat;
+            Assert.Equal(theta, p.Value[0], 5);
+        }
+        Assert.Equal(new[] { "exp_avg", "exp_avg_sq" }, radam.StateOf("w").Buffers.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData(0.0, 3L)]
+    [InlineData(0.0, 40L)]
+    [InlineData(0.1, 2L)]
+    [InlineData(0.1, 100L)]
+    public void FusedKernelEqualsScalarReferenceForEveryLength(double weightDecay, long step)
+    {
+        var rng = new Rng(14);
+        var h = RAdamKernel.Hyper.For(1e-3, 0.9, 0.999, 1e-8, weightDecay, step);
+        Assert.Equal(step > 5, h.Rectified);
+        for (int n = 0; n <= 300; n++)
+        {
+            var p = Random(rng, n, -1, 1);
+            var g = Random(rng, n, -1, 1);
+            var m = Random(rng, n, -1, 1);
+            var v = Random(rng, n, 0, 1);
+            var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
+            RAdamKernel.Step(p, g, m, v, h);
+            RAdamKernel.StepReference(p2, g, m2, v2, h);
+            Assert.Equal(p2, p);
+            Assert.Equal(m2, m);
+            Assert.Equal(v2, v);
+        }
+    }
+
+    [Theory]
+    [InlineData(2L)]
+    [InlineData(50L)]
+    public void ThreadedKernelEqualsScalarReference(long step)
+    {
+        var rng = new Rng(8);
+        int n = ElementwiseChunks.ParallelThreshold + 2 * ElementwiseChunks.ChunkSize + 1;
+        var h = RAdamKernel.Hyper.For(1e-3, 0.9, 0.999, 1e-8, 0.1, step);
+        var p = Random(rng, n, -1, 1);
+        var g = Random(rng, n, -1, 1);
+        var m = Random(rng, n, -1, 1);
+        var v = Random(rng, n, 0, 1);
+        var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
+        RAdamKernel.Step(p, g, m, v, h);
+        RAdamKernel.StepReference(p2, g, m2, v2, h);
+        Assert.True(p2.AsSpan().SequenceEqual(p) && m2.AsSpan().SequenceEqual(m) && v2.AsSpan().SequenceEqual(v));
+    }
+}
