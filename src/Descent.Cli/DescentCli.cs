@@ -16,6 +16,7 @@ public static class DescentCli
             TrainCommand.Create(output),
             ExplainCommand.Create(output),
             ScheduleCommand.Create(output),
+            CheckCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -35,8 +36,13 @@ public static class DescentCli
         }
     }
 
-    private static string CommandName(ParseResult parse) =>
-        parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
+    private static string CommandName(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, result.Command.Name);
+        return names.Count == 0 ? "" : string.Join(" ", names) + " ";
+    }
 
     /// <summary>The exit code and one-line reason for a failure.</summary>
     internal static (int Code, string Message) Describe(Exception e) => e switch

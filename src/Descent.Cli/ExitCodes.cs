@@ -17,4 +17,7 @@ public static class ExitCodes
 
     /// <summary>Training diverged: the loss became NaN or infinite.</summary>
     public const int Diverged = 4;
+
+    /// <summary><c>descent check</c>: some recorded case deviates from PyTorch beyond the tolerance, or could not be replayed.</summary>
+    public const int CheckFailed = 5;
 }
