@@ -4,6 +4,7 @@ using Descent.Bench;
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- <benchmark> [options]
 //   mlp [--data DIR] [--threads N]   one training epoch of the Fashion-MNIST MLP, GEMM shapes, PyTorch ratio
 //   optim                            each optimizer's step on 10M parameters against a bandwidth probe and PyTorch
+//   conv [--data DIR]                fmnist-2c2d training steps, epoch estimate, PyTorch ratio
 //   gemm                             GEMM GFLOP/s for the MLP shapes and squares, against OpenBLAS when present
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 switch (args.FirstOrDefault())
@@ -14,10 +15,13 @@ switch (args.FirstOrDefault())
     case "optim":
         OptimizerBench.Run(Console.Out);
         return 0;
+    case "conv":
+        ConvBench.Run(Console.Out, Option("--data"));
+        return 0;
     case "gemm":
         GemmBench.Run(Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Descent.Bench <benchmark>; benchmarks: mlp, optim, gemm");
+        Console.Error.WriteLine("usage: Descent.Bench <benchmark>; benchmarks: mlp, optim, conv, gemm");
         return 2;
 }

@@ -6,6 +6,9 @@ public static class ProblemCatalog
     private static readonly Dictionary<string, Func<Problem>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["fmnist-mlp"] = () => new MnistFormatMlp("fmnist-mlp", "Fashion-MNIST", 512, 256),
+        ["mnist-2c2d"] = () => new MnistFormat2c2d(fashion: false),
+        ["fmnist-2c2d"] = () => new MnistFormat2c2d(fashion: true),
+        ["cifar10-3c3d"] = () => new Cifar10With3c3d(),
     };
 
     /// <summary>The names, sorted.</summary>

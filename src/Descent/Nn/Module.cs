@@ -17,6 +17,7 @@ public abstract class Module
 {
     private readonly List<(string Name, Tensor Value)> _parameters = [];
     private readonly List<(string Name, Module Value)> _children = [];
+    private readonly List<(string Name, Tensor Value)> _buffers = [];
 
     /// <summary>True in training mode (the default), false in evaluation mode; dropout reads it.</summary>
     public bool IsTraining { get; private set; } = true;
@@ -61,6 +62,31 @@ public abstract class Module
         return value;
     }
 
+    /// <summary>
+    /// Every buffer of this module and its descendants with its dotted name (such as "0.running_mean"), in
+    /// registration order. Buffers are state that is not trained: running statistics of batch normalization.
+    /// </summary>
+    public IReadOnlyList<(string Name, Tensor Value)> NamedBuffers()
+    {
+        var result = new List<(string Name, Tensor Value)>();
+        CollectBuffers(prefix: "", result);
+        return result;
+    }
+
+    /// <summary>
+    /// Registers a buffer under <paramref name="name"/>: a tensor the module keeps and updates itself, which is
+    /// not a parameter (no gradient, not seen by optimizers). It must not require grad.
+    /// </summary>
+    protected Tensor RegisterBuffer(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        CheckName(name);
+        if (value.RequiresGrad)
+            throw new ArgumentException($"buffer '{name}' must not require grad; register it as a parameter instead", nameof(value));
+        _buffers.Add((name, value));
+        return value;
+    }
+
     /// <summary>Registers a child module under <paramref name="name"/>.</summary>
     protected T RegisterModule<T>(string name, T module) where T : Module
     {
@@ -74,13 +100,19 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))
             throw new ArgumentException($"'{name}' is not a valid member name: it must be non-empty and contain no '.'", nameof(name));
-        if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name))
-            throw new ArgumentException($"a parameter or module named '{name}' is already registered", nameof(name));
+        if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name) || _buffers.Any(b => b.Name == name))
+            throw new ArgumentException($"a parameter, buffer or module named '{name}' is already registered", nameof(name));
     }
 
     private void Collect(string prefix, List<NamedParameter> result)
     {
         foreach (var (name, value) in _parameters) result.Add(new(prefix + name, value));
         foreach (var (name, child) in _children) child.Collect(prefix + name + ".", result);
+    }
+
+    private void CollectBuffers(string prefix, List<(string Name, Tensor Value)> result)
+    {
+        foreach (var (name, value) in _buffers) result.Add((prefix + name, value));
+        foreach (var (name, child) in _children) child.CollectBuffers(prefix + name + ".", result);
     }
 }
