@@ -1,6 +1,5 @@
 using Descent.Nn;
 using Descent.Tensors;
-using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Descent.Optim;
 
@@ -155,7 +154,7 @@ public abstract class Optimizer
     {
         foreach (var group in _groups)
             foreach (var p in group.Parameters)
-                if (p.Value.Grad is { Length: > 0 } g && !float.IsFinite(TP.MaxMagnitude(g.Span)))
+                if (p.Value.Grad is { } g && !Kernels.FiniteCheck.AllFinite(g))
                     return p.Name;
         return null;
     }

@@ -73,6 +73,21 @@ public class OptimizerBaseTests
     }
 
     [Fact]
+    public void NonFiniteValuesAnywhereInALargeGradientAreFound()
+    {
+        foreach (int at in new[] { 0, 300_000, 400_000 })
+        {
+            var big = new NamedParameter("big", Tensor.Zeros(400_001));
+            big.Value.RequiresGrad = true;
+            var sgd = new Sgd([big], lr: 0.1);
+            var g = Tensor.Zeros(400_001);
+            g[at] = float.NegativeInfinity;
+            big.Value.Grad = g;
+            Assert.Throws<NonFiniteGradientException>(() => sgd.Step());
+        }
+    }
+
+    [Fact]
     public void SkipStepPolicySkipsTheWholeStep()
     {
         var a = Param("a", 1f);
