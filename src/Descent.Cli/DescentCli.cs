@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Descent.Checkpoints;
 using Descent.Cli.Commands;
 using Descent.Data;
 using Descent.Lab.Training;
+using Descent.Optim;
 
 namespace Descent.Cli;
 
@@ -16,6 +18,9 @@ public static class DescentCli
             TrainCommand.Create(output),
             ExplainCommand.Create(output),
             ScheduleCommand.Create(output),
+            CompareCommand.Create(output),
+            LandscapeCommand.Create(output),
+            ReportCommand.Create(output),
             CheckCommand.Create(output),
         };
         var parse = root.Parse(args);
@@ -50,6 +55,8 @@ public static class DescentCli
         CliUsageException => (ExitCodes.BadArguments, e.Message),
         ArgumentException a => (ExitCodes.BadArguments, OptionMessage(a)),
         DatasetNotFoundException => (ExitCodes.BadData, OneLine(e.Message)),
+        CheckpointFormatException or CheckpointWriteException => (ExitCodes.BadData, OneLine(e.Message)),
+        NonFiniteGradientException => (ExitCodes.Diverged, OneLine(e.Message)),
         DataFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException
             => (ExitCodes.BadData, OneLine(e.Message)),
         TrainingDivergedException => (ExitCodes.Diverged, e.Message),

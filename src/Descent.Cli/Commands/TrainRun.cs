@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Checkpoints;
 using Descent.Lab.Problems;
 using Descent.Lab.Training;
 using Descent.Schedules;
@@ -7,18 +8,60 @@ using Spectre.Console;
 
 namespace Descent.Cli.Commands;
 
-/// <summary>One invocation of <c>descent train</c>: validate, load, train, report.</summary>
-internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, TrainingOptions options, string? dataDirectory, string? csvPath)
+/// <summary>
+/// The checkpoint options of <c>descent train</c>: save every <paramref name="Every"/> steps into
+/// <paramref name="Directory"/> keeping <paramref name="Keep"/>; resume (from <paramref name="ResumePath"/>, or the
+/// newest in the directory); write the final weights to <paramref name="SavePath"/>.
+/// </summary>
+internal sealed record CheckpointSettings(int? Every, string Directory, int Keep, bool Resume, string? ResumePath, string? SavePath)
 {
+    /// <summary>No checkpoints, no resume, no weights file.</summary>
+    public static CheckpointSettings None { get; } = new(null, "runs/checkpoints", 3, false, null, null);
+}
+
+/// <summary>One invocation of <c>descent train</c>: validate, load, (resume,) train, checkpoint, report.</summary>
+internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, TrainingOptions options, string? dataDirectory, string? csvPath,
+    CheckpointSettings? checkpoints = null)
+{
+    private readonly CheckpointSettings _checkpoints = checkpoints ?? CheckpointSettings.None;
+
     public int Execute(TextWriter output, bool showProgress)
     {
         options.Validate();
         optimizer.Validate();
         ValidateSchedules();
+        ValidateCheckpointOptions();
+        var config = RunConfig.Create(problem, optimizer, options);
+
+        // Everything that can fail without training is checked before the data is loaded: the checkpoint to resume
+        // from (readable, intact, same configuration) and the directories that will be written.
+        var directory = _checkpoints.Every is not null || (_checkpoints.Resume && _checkpoints.ResumePath is null)
+            ? new CheckpointDirectory(_checkpoints.Directory, _checkpoints.Keep) : null;
+        TrainingCheckpoint? resumeFrom = null;
+        string? resumeNote = null;
+        if (_checkpoints.Resume)
+        {
+            string? path = _checkpoints.ResumePath ?? directory!.Latest();
+            if (path is null) resumeNote = $"no checkpoint in {directory!.Path}; starting from the beginning";
+            else
+            {
+                resumeFrom = TrainingCheckpoint.Load(path);
+                resumeFrom.CheckCompatible(config);
+            }
+        }
+        if (_checkpoints.Every is not null)
+        {
+            directory!.EnsureWritable();
+            directory.RemoveTemporaryFiles();
+        }
+        if (_checkpoints.SavePath is { } savePath)
+            AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
         using var csv = csvPath is null ? null : EpochCsv.Create(csvPath);
 
         var data = problem.LoadData(dataDirectory);
         var trainer = new Trainer(problem, data, optimizer, options);
+        if (_checkpoints.Every is not null) directory!.EnsureSpace(Checkpoint.SizeOf(trainer.Model, trainer.Optimizer));
+        resumeFrom?.ApplyTo(trainer);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -32,23 +75,63 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         output.WriteLine($"optimizer  {optimizer}");
         output.WriteLine($"training   {options.Epochs} epochs, batch {options.BatchSize}, {trainer.BatchesPerEpoch} steps/epoch, seed {options.Seed}, {ComputeThreads.Count} threads");
         if (trainer.Schedules is { } schedules) output.WriteLine($"schedule   {schedules}");
+        if (_checkpoints.Every is int every)
+            output.WriteLine($"checkpoint every {every} steps in {directory!.Path}, keeping {directory.Keep}");
+        if (resumeNote is not null) output.WriteLine($"resume     {resumeNote}");
+        if (resumeFrom is not null) output.WriteLine($"resume     from {resumeFrom.Path}: {Position(resumeFrom.State, trainer.BatchesPerEpoch, options.Epochs)}");
         output.WriteLine();
         output.WriteLine(EpochRow.Header);
-
-        var results = new List<EpochResult>();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        foreach (var earlier in trainer.History)
         {
-            var result = console.Profile.Capabilities.Interactive ? RunWithProgress(console, trainer, epoch) : trainer.RunEpoch(epoch);
-            results.Add(result);
-            output.WriteLine(EpochRow.Format(result));
-            csv?.Write(result);
+            output.WriteLine(EpochRow.Format(earlier));
+            csv?.Write(earlier);
+        }
+
+        string? lastCheckpoint = directory?.Latest();
+        void OnBatch(int epoch, int done)
+        {
+            if (_checkpoints.Every is int n && trainer.GlobalStep % n == 0) lastCheckpoint = directory!.Save(trainer);
+        }
+        try
+        {
+            for (int epoch = trainer.NextEpoch; epoch <= options.Epochs; epoch++)
+            {
+                var result = console.Profile.Capabilities.Interactive ? RunWithProgress(console, trainer, epoch, OnBatch) : trainer.RunEpoch(epoch, OnBatch);
+                output.WriteLine(EpochRow.Format(result));
+                csv?.Write(result);
+            }
+            if (_checkpoints.Every is not null) lastCheckpoint = directory!.Save(trainer);
+        }
+        catch (TrainingDivergedException e) when (directory is not null)
+        {
+            string note = lastCheckpoint is null ? "; no checkpoint was written" : $"; the last good checkpoint is {lastCheckpoint}";
+            throw new TrainingDivergedException(e.Message + note, e.Step ?? trainer.GlobalStep, e.Epoch ?? trainer.NextEpoch, e.Parameter, e);
+        }
+        if (_checkpoints.SavePath is { } weights)
+        {
+            TrainingCheckpoint.SaveWeights(weights, trainer);
+            output.WriteLine($"saved      final weights to {weights}");
         }
 
         console.WriteLine();
-        console.Write(SummaryTable(results));
+        console.Write(SummaryTable(trainer.History));
         return ExitCodes.Success;
     }
 
+    private static string Position(TrainingState state, int batchesPerEpoch, int epochs) =>
+        state.Epoch > epochs ? $"training was complete (step {state.Step}, {epochs} epochs)"
+        : state.Order is null ? $"start of epoch {state.Epoch}, step {state.Step}"
+        : $"epoch {state.Epoch}, after batch {state.NextBatch} of {batchesPerEpoch}, step {state.Step}";
+
+    private void ValidateCheckpointOptions()
+    {
+        if (_checkpoints.Every is int every && every < 1) throw new CliUsageException($"invalid --checkpoint-every: must be at least 1 (got {every})");
+        if (_checkpoints.Keep < 1) throw new CliUsageException($"invalid --keep: must be at least 1 (got {_checkpoints.Keep})");
+        if (string.IsNullOrWhiteSpace(_checkpoints.Directory)) throw new CliUsageException("invalid --checkpoint-dir: must not be empty");
+        if (_checkpoints.ResumePath is "") throw new CliUsageException("invalid --resume: the path must not be empty");
+        if (_checkpoints.SavePath is { } save && (save.Length == 0 || Directory.Exists(save)))
+            throw new CliUsageException($"invalid --save: '{save}' is a directory; give a file path such as model.safetensors");
+    }
 
     private void ValidateSchedules()
     {
@@ -60,7 +143,7 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {e.Message.Split(" (Parameter")[0]}"); }
     }
 
-    private static EpochResult RunWithProgress(IAnsiConsole console, Trainer trainer, int epoch)
+    private static EpochResult RunWithProgress(IAnsiConsole console, Trainer trainer, int epoch, Action<int, int> onBatch)
     {
         EpochResult? result = null;
         console.Progress()
@@ -69,7 +152,11 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"epoch {epoch}", maxValue: trainer.BatchesPerEpoch);
-                result = trainer.RunEpoch(epoch, onBatch: (_, done) => task.Value = done);
+                result = trainer.RunEpoch(epoch, onBatch: (e, done) =>
+                {
+                    onBatch(e, done);
+                    task.Value = done;
+                });
             });
         return result!;
     }

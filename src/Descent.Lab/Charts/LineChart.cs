@@ -1,20 +1,45 @@
-using System.Globalization;
-using System.Security;
 using System.Text;
 
 namespace Descent.Lab.Charts;
 
-/// <summary>One named line of a chart: x and y values of equal length.</summary>
-public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+/// <summary>
+/// One named line of a chart: x and y values of equal length. An optional band (<see cref="Lower"/> to
+/// <see cref="Upper"/>, such as the min–max over seeds) is shaded behind the line in the same colour.
+/// </summary>
+public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)
+{
+    /// <summary>The lower edge of the band at each x, or null for no band.</summary>
+    public IReadOnlyList<double>? Lower { get; init; }
+
+    /// <summary>The upper edge of the band at each x, or null for no band.</summary>
+    public IReadOnlyList<double>? Upper { get; init; }
+
+    /// <summary>The colour (CSS), or null for the palette colour of the series' position.</summary>
+    public string? Color { get; init; }
+
+    /// <summary>Draw the line dashed.</summary>
+    public bool Dashed { get; init; }
+
+    /// <summary>Draw a dot at every point.</summary>
+    public bool ShowPoints { get; init; }
+
+    /// <summary>True when the series has a band.</summary>
+    public bool HasBand => Lower is not null && Upper is not null;
+}
 
 /// <summary>
-/// A self-contained SVG line chart: axes with "nice" ticks, one polyline per series in a fixed palette, and a
-/// legend. The output needs no script, font or network access, so it can be inlined in an HTML report.
+/// A self-contained SVG line chart: axes with "nice" ticks (linear or log), one polyline per series in a fixed
+/// palette, optional shaded bands and point markers, and a legend. The output needs no script, font or network
+/// access, so it can be inlined in an HTML report.
 /// </summary>
+/// <remarks>
+/// Each series is a <c>&lt;polyline class="series" data-name="..."&gt;</c> with one point per drawable (x, y):
+/// finite, and positive on a log axis. Bands are <c>&lt;polygon class="band"&gt;</c>, markers have class "marker".
+/// </remarks>
 public sealed class LineChart
 {
-    private static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
     private readonly List<Series> _series = [];
+    private readonly List<Marker> _markers = [];
 
     /// <summary>Creates an empty chart with a title and axis labels.</summary>
     public LineChart(string title, string xLabel, string yLabel)
@@ -36,68 +61,93 @@ public sealed class LineChart
     /// <summary>Width and height of the SVG in pixels.</summary>
     public (int Width, int Height) Size { get; init; } = (720, 400);
 
+    /// <summary>The scale of the horizontal axis.</summary>
+    public AxisScale XScale { get; init; } = AxisScale.Linear;
+
+    /// <summary>The scale of the vertical axis (log for losses).</summary>
+    public AxisScale YScale { get; init; } = AxisScale.Linear;
+
+    /// <summary>A fixed vertical range instead of the data's (e.g. 0 to 1 for accuracy).</summary>
+    public (double Min, double Max)? YRange { get; init; }
+
+    /// <summary>A fixed horizontal range instead of the data's.</summary>
+    public (double Min, double Max)? XRange { get; init; }
+
+    /// <summary>Where the legend goes.</summary>
+    public LegendPosition Legend { get; init; } = LegendPosition.TopRight;
+
     /// <summary>The series, in drawing order.</summary>
     public IReadOnlyList<Series> Series => _series;
 
-    /// <summary>Adds a series; x and y must have the same length and only finite values are drawn.</summary>
+    /// <summary>The markers, drawn above the series.</summary>
+    public IReadOnlyList<Marker> Markers => _markers;
+
+    /// <summary>Adds a series; x, y (and the band's edges) must have the same length; only drawable values are drawn.</summary>
     public LineChart Add(Series series)
     {
+        ArgumentNullException.ThrowIfNull(series);
         if (series.X.Count != series.Y.Count)
             throw new ArgumentException($"series '{series.Name}' has {series.X.Count} x values and {series.Y.Count} y values", nameof(series));
+        if ((series.Lower is null) != (series.Upper is null))
+            throw new ArgumentException($"series '{series.Name}' has only one edge of its band", nameof(series));
+        if (series.Lower is { } lower && (lower.Count != series.X.Count || series.Upper!.Count != series.X.Count))
+            throw new ArgumentException($"series '{series.Name}' has {series.X.Count} x values but its band has {lower.Count} lower and {series.Upper!.Count} upper values", nameof(series));
         _series.Add(series);
+        return this;
+    }
+
+    /// <summary>Adds a labelled marker.</summary>
+    public LineChart Add(Marker marker)
+    {
+        _markers.Add(marker);
         return this;
     }
 
     /// <summary>The chart as an SVG document.</summary>
     public string ToSvg()
     {
-        const int left = 70, right = 20, top = 40, bottom = 50;
-        var (width, height) = Size;
-        int plotW = width - left - right, plotH = height - top - bottom;
-        var points = _series.SelectMany(s => s.X.Zip(s.Y)).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second)).ToList();
-        var (xMin, xMax) = Range(points.Select(p => p.First));
-        var (yMin, yMax) = Range(points.Select(p => p.Second));
-        var xTicks = Ticks.Nice(xMin, xMax, 6);
-        var yTicks = Ticks.Nice(yMin, yMax, 5);
-        (xMin, xMax) = (Math.Min(xMin, xTicks[0]), Math.Max(xMax, xTicks[^1]));
-        (yMin, yMax) = (Math.Min(yMin, yTicks[0]), Math.Max(yMax, yTicks[^1]));
-        double X(double x) => left + (x - xMin) / (xMax - xMin) * plotW;
-        double Y(double y) => top + plotH - (y - yMin) / (yMax - yMin) * plotH;
+        var colors = _series.Select((s, i) => s.Color ?? Palette.Color(i)).ToList();
+        var legend = _series.Select((s, i) => new LegendEntry(s.Name, colors[i], s.Dashed ? LegendSwatch.Dashed : LegendSwatch.Line))
+            .Concat(_markers.Where(m => m.Label.Length > 0).Select(m => new LegendEntry(m.Label, m.Color ?? "#000", LegendSwatch.Marker, m.Shape)))
+            .ToList();
+        var frame = new PlotFrame(Size.Width, Size.Height, legend, Legend);
+        var xs = _series.SelectMany(s => s.X).Concat(_markers.Select(m => m.X));
+        var ys = _series.SelectMany(s => s.HasBand ? s.Y.Concat(s.Lower!).Concat(s.Upper!) : s.Y).Concat(_markers.Select(m => m.Y));
+        var x = AxisMap.Create(XScale, xs, XRange, 0, frame.PlotWidth, inverted: false, tickCount: 6);
+        var y = AxisMap.Create(YScale, ys, YRange, 0, frame.PlotHeight, inverted: true, tickCount: 5);
 
         var svg = new StringBuilder();
-        svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">"));
-        svg.Append(F($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
-        svg.Append(F($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"13\">{Escape(Title)}</text>"));
-        foreach (double t in xTicks)
-            svg.Append(F($"<line x1=\"{X(t):0.##}\" y1=\"{top}\" x2=\"{X(t):0.##}\" y2=\"{top + plotH}\" stroke=\"#e5e5e5\"/><text x=\"{X(t):0.##}\" y=\"{top + plotH + 16}\" text-anchor=\"middle\">{Ticks.Label(t)}</text>"));
-        foreach (double t in yTicks)
-            svg.Append(F($"<line x1=\"{left}\" y1=\"{Y(t):0.##}\" x2=\"{left + plotW}\" y2=\"{Y(t):0.##}\" stroke=\"#e5e5e5\"/><text x=\"{left - 6}\" y=\"{Y(t) + 4:0.##}\" text-anchor=\"end\">{Ticks.Label(t)}</text>"));
-        svg.Append(F($"<rect x=\"{left}\" y=\"{top}\" width=\"{plotW}\" height=\"{plotH}\" fill=\"none\" stroke=\"#333\"/>"));
-        svg.Append(F($"<text x=\"{left + plotW / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">{Escape(XLabel)}</text>"));
-        svg.Append(F($"<text transform=\"translate(16 {top + plotH / 2}) rotate(-90)\" text-anchor=\"middle\">{Escape(YLabel)}</text>"));
+        Svg.Open(svg, Size.Width, Size.Height, Title, "chart line-chart");
+        frame.DrawAxes(svg, x, y, XLabel, YLabel);
+        for (int i = 0; i < _series.Count; i++)
+        {
+            if (!_series[i].HasBand) continue;
+            var s = _series[i];
+            var upper = new List<(double, double)>();
+            var lower = new List<(double, double)>();
+            for (int k = 0; k < s.X.Count; k++)
+            {
+                if (!x.CanShow(s.X[k]) || !y.CanShow(s.Lower![k]) || !y.CanShow(s.Upper![k])) continue;
+                upper.Add((x.Map(s.X[k]), y.Map(s.Upper[k])));
+                lower.Add((x.Map(s.X[k]), y.Map(s.Lower[k])));
+            }
+            lower.Reverse();
+            svg.Append(Svg.F($"<polygon class=\"band\" data-name=\"{Svg.Escape(s.Name)}\" fill=\"{colors[i]}\" fill-opacity=\"0.18\" stroke=\"none\" points=\"{Svg.Points(upper.Concat(lower))}\"/>"));
+        }
         for (int i = 0; i < _series.Count; i++)
         {
             var s = _series[i];
-            string color = Palette[i % Palette.Length];
-            var coordinates = s.X.Zip(s.Y).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second))
-                .Select(p => F($"{X(p.First):0.##},{Y(p.Second):0.##}"));
-            svg.Append(F($"<polyline class=\"series\" data-name=\"{Escape(s.Name)}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\" points=\"{string.Join(' ', coordinates)}\"/>"));
-            svg.Append(F($"<line x1=\"{left + 10}\" y1=\"{top + 14 + 16 * i}\" x2=\"{left + 30}\" y2=\"{top + 14 + 16 * i}\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{left + 36}\" y=\"{top + 18 + 16 * i}\">{Escape(s.Name)}</text>"));
+            var pixels = s.X.Zip(s.Y).Where(p => x.CanShow(p.First) && y.CanShow(p.Second)).Select(p => (x.Map(p.First), y.Map(p.Second))).ToList();
+            string dash = s.Dashed ? " stroke-dasharray=\"6 4\"" : "";
+            svg.Append(Svg.F($"<polyline class=\"series\" data-name=\"{Svg.Escape(s.Name)}\" fill=\"none\" stroke=\"{colors[i]}\" stroke-width=\"1.8\" stroke-linejoin=\"round\"{dash} points=\"{Svg.Points(pixels)}\"/>"));
+            if (s.ShowPoints)
+                foreach (var (px, py) in pixels) svg.Append(MarkerSvg.Draw(MarkerShape.Dot, px, py, colors[i], "point", s.Name));
         }
+        foreach (var m in _markers.Where(m => x.CanShow(m.X) && y.CanShow(m.Y)))
+            svg.Append(MarkerSvg.Draw(m.Shape, x.Map(m.X), y.Map(m.Y), m.Color ?? "#000", "marker", m.Label));
+        PlotFrame.CloseData(svg);
+        frame.DrawLegend(svg, legend, Legend);
         svg.Append("</svg>");
         return svg.ToString();
     }
-
-    private static (double Min, double Max) Range(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        if (list.Count == 0) return (0, 1);
-        double min = list.Min(), max = list.Max();
-        if (min == max) { double pad = min == 0 ? 1 : Math.Abs(min) * 0.1; return (min - pad, max + pad); }
-        return (min, max);
-    }
-
-    private static string Escape(string text) => SecurityElement.Escape(text);
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

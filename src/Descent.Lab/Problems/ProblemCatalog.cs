@@ -6,6 +6,10 @@ public static class ProblemCatalog
     private static readonly Dictionary<string, Func<Problem>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["fmnist-mlp"] = () => new MnistFormatMlp("fmnist-mlp", "Fashion-MNIST", 512, 256),
+        ["fmnist-logreg"] = () => new MnistFormatLogReg(fashion: true),
+        ["mnist-logreg"] = () => new MnistFormatLogReg(fashion: false),
+        ["mnist-mlp"] = () => new DeepObsMnistMlp(),
+        ["quadratic-deep"] = () => new QuadraticDeep(),
         ["mnist-2c2d"] = () => new MnistFormat2c2d(fashion: false),
         ["fmnist-2c2d"] = () => new MnistFormat2c2d(fashion: true),
         ["cifar10-3c3d"] = () => new Cifar10With3c3d(),
@@ -16,7 +20,7 @@ public static class ProblemCatalog
 
     /// <summary>The problem called <paramref name="name"/>; an unknown name is an error that lists the known ones.</summary>
     public static Problem Get(string name) =>
-        Factories.TryGetValue(name, out var create)
+        Factories.TryGetValue(name.Replace('_', '-'), out var create)
             ? create()
             : throw new ArgumentException($"unknown problem '{name}'; known problems: {string.Join(", ", Names)}", nameof(name));
 }

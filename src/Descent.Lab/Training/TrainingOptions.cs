@@ -1,3 +1,4 @@
+using Descent.Optim;
 using Descent.Schedules;
 
 namespace Descent.Lab.Training;
@@ -26,6 +27,14 @@ public sealed record TrainingOptions
     /// <summary>Use only the first N test samples when set (≥ 1).</summary>
     public int? TestLimit { get; init; }
 
+    /// <summary>
+    /// What to do when a step's loss or a gradient is NaN or infinite: <see cref="NonFinitePolicy.Throw"/> (the default)
+    /// stops with a <see cref="TrainingDivergedException"/> naming the step (and the parameter, for a gradient);
+    /// <see cref="NonFinitePolicy.SkipStep"/> skips that step, leaving weights and optimizer state unchanged (the step
+    /// still counts for schedules and checkpoints). The trainer sets it on its optimizer.
+    /// </summary>
+    public NonFinitePolicy NonFinitePolicy { get; init; } = NonFinitePolicy.Throw;
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid value.</summary>
     public void Validate()
     {
@@ -34,5 +43,6 @@ public sealed record TrainingOptions
         if (EvalBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(EvalBatchSize), EvalBatchSize, "evaluation batch size must be at least 1");
         if (TrainLimit < 1) throw new ArgumentOutOfRangeException(nameof(TrainLimit), TrainLimit, "train limit must be at least 1");
         if (TestLimit < 1) throw new ArgumentOutOfRangeException(nameof(TestLimit), TestLimit, "test limit must be at least 1");
+        if (!Enum.IsDefined(NonFinitePolicy)) throw new ArgumentOutOfRangeException(nameof(NonFinitePolicy), NonFinitePolicy, "unknown non-finite policy");
     }
 }

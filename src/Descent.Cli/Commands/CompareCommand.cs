@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Descent.Lab.Compare;
+using Descent.Lab.Problems;
+using Descent.Lab.Report;
+using Descent.Lab.Surfaces;
+using Descent.Lab.Training;
+using Descent.Nn;
+using Descent.Threading;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// <c>descent compare</c>: trains one problem with several optimizers over several seeds (same initial weights and
+/// batches per seed), records everything into runs/NAME/ and writes an HTML report.
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var problem = new Option<string?>("--problem") { Description = $"Problem: {string.Join(", ", ProblemCatalog.Names)} (default fmnist-mlp)" };
+        var optimizers = new Option<string?>("--optimizers")
+        {
+            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\", e.g. \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3\"; " +
+                $"NAME: {string.Join(", ", OptimizerList.Names)}; a preset ({string.Join(", ", Presets.Names)}) may stand for several",
+        };
+        var preset = new Option<string?>("--preset") { Description = $"A named set of optimizers: {string.Join(", ", Presets.Names)} (the lecture notes' seven, with rates for fmnist-mlp)" };
+        var experimentFile = new Option<string?>("--experiment") { Description = "Read the experiment from a JSON file (a run's config.json works); options given here override it" };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default 10)" };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds; each optimizer runs once per seed (default 1)" };
+        var firstSeed = new Option<ulong?>("--seed") { Description = "The first seed (default 0): seeds are SEED, SEED+1, ..." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Samples per minibatch (default 128)" };
+        var data = new Option<string?>("--data") { Description = "Directory with the MNIST-format files (default: the problem's usual locations)" };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples" };
+        var threads = new Option<int>("--threads") { Description = "Compute threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var name = new Option<string?>("--name") { Description = "Name of the run: its directory under --runs-dir (default: PROBLEM-DATE-TIME)" };
+        var runsDir = new Option<string>("--runs-dir") { Description = "Directory holding the runs", DefaultValueFactory = _ => "runs" };
+        var force = new Option<bool>("--force") { Description = "Replace the run directory if it exists" };
+        var landscapes = new Option<string?>("--landscapes")
+        {
+            Description = $"Also draw the lecture optimizers' paths on these 2-D functions into the report, comma-separated: {string.Join(", ", SurfaceCatalog.Names)}, or all",
+        };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw progress bars" };
+
+        var command = new Command("compare", "Compare optimizers on a problem over several seeds: same initial weights and batches per seed; writes runs/NAME/ (CSV, JSONL, config) and an HTML report.")
+        {
+            problem, optimizers, preset, experimentFile, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, threads, name, runsDir, force, landscapes, noProgress,
+        };
+        command.SetAction(parse =>
+        {
+            int threadCount = parse.GetValue(threads);
+            if (threadCount < 1) throw new CliUsageException($"invalid --threads: must be at least 1 (got {threadCount})");
+            ComputeThreads.Count = threadCount;
+            var experiment = BuildExperiment(parse, problem, optimizers, preset, experimentFile, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, name, landscapes);
+            bool interactive = !parse.GetValue(noProgress) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            return Execute(experiment, parse.GetValue(runsDir)!, parse.GetValue(force), output, interactive, CommandLine(parse));
+        });
+        return command;
+    }
+
+    /// <summary>Runs an experiment into its directory, prints the summary and the report's path.</summary>
+    internal static int Execute(Experiment experiment, string runsRoot, bool force, TextWriter output, bool interactive, string commandLine)
+    {
+        var problem = ProblemCatalog.Get(experiment.Problem);
+        string runPath = Path.GetFullPath(Path.Combine(runsRoot, experiment.Name));
+        if (!force && (Directory.Exists(runPath) || File.Exists(runPath)))
+            throw new CliUsageException($"the run directory {runPath} exists already; choose another --name or pass --force to replace it");
+
+        var data = problem.LoadData(experiment.DataDirectory);
+        var probe = new Trainer(problem, data, experiment.Optimizers[0].Spec, experiment.TrainingOptions(experiment.Seeds[0]));
+        output.WriteLine($"problem     {problem.Name}: {problem.Description}");
+        output.WriteLine($"data        {probe.Data.Train.Count} train / {probe.Data.Test.Count} test samples");
+        output.WriteLine($"model       {probe.Model.ParameterCount():N0} parameters");
+        output.WriteLine($"budget      {experiment.Epochs} epochs of {probe.BatchesPerEpoch} steps, batch {experiment.BatchSize}; seeds {string.Join(", ", experiment.Seeds)}; {ComputeThreads.Count} threads");
+        int width = experiment.Optimizers.Max(o => o.Label.Length);
+        foreach (var o in experiment.Optimizers) output.WriteLine($"optimizer   {o.Label.PadRight(width)}  {o.Spec}");
+
+        RunDirectory run;
+        try { run = RunDirectory.Create(runsRoot, experiment.Name, force); }
+        catch (RunExistsException e) { throw new CliUsageException(e.Message); }
+        output.WriteLine($"run         {Display(run.Path)}");
+        output.WriteLine();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<RunOutcome> outcomes;
+        using (run)
+        {
+            run.WriteConfig(Config(experiment, problem, commandLine));
+            var runner = new ExperimentRunner(experiment, problem, data, run);
+            outcomes = CompareProgress.Show(output, interactive, experiment, probe.BatchesPerEpoch, observer => runner.Run(observer));
+        }
+        double trainingSeconds = clock.Elapsed.TotalSeconds;
+
+        foreach (string surfaceName in experiment.Landscapes)
+        {
+            var surface = SurfaceCatalog.Get(surfaceName);
+            var landscape = Landscape.Run(surface, LandscapePresets.Lectures(surface), experiment.LandscapeSteps);
+            var colors = HtmlReport.Colors(experiment.Optimizers.Select(o => o.Label).Concat(landscape.Paths.Select(p => p.Label)));
+            File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.svg"), landscape.Chart(colors).ToSvg());
+            File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.txt"), LandscapeCommand.Header(landscape) + landscape.ToTable());
+        }
+
+        var reportClock = System.Diagnostics.Stopwatch.StartNew();
+        string report = HtmlReport.Write(run.Path);
+        double reportSeconds = reportClock.Elapsed.TotalSeconds;
+        var rows = RunDirectory.ReadCsv(Path.Combine(run.Path, RunDirectory.CsvFile));
+        output.WriteLine();
+        output.Write(Summary.ToText(Summary.ByOptimizer(rows)));
+        int diverged = outcomes.Count(o => o.Diverged);
+        if (diverged > 0) output.WriteLine($"{diverged} of {outcomes.Count} runs diverged (their rows stop at the step that did).");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{outcomes.Count} runs in {trainingSeconds:F1} s; report written in {reportSeconds:F2} s"));
+        output.WriteLine($"data        {Display(Path.Combine(run.Path, RunDirectory.CsvFile))}, {Display(Path.Combine(run.Path, RunDirectory.JsonlFile))}");
+        output.WriteLine($"report      {Display(report)}");
+        return ExitCodes.Success;
+    }
+
+    private static Experiment BuildExperiment(ParseResult parse, Option<string?> problem, Option<string?> optimizers, Option<string?> preset, Option<string?> experimentFile,
+        Option<int?> epochs, Option<int?> seeds, Option<ulong?> firstSeed, Option<int?> batchSize, Option<string?> data, Option<int?> trainLimit, Option<int?> testLimit,
+        Option<string?> name, Option<string?> landscapes)
+    {
+        Experiment? file = null;
+        if (parse.GetValue(experimentFile) is { } path)
+        {
+            if (!File.Exists(path)) throw new CliUsageException($"invalid --experiment: {Path.GetFullPath(path)} does not exist");
+            try { file = ExperimentFile.Load(path); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --experiment: {Short(e)}"); }
+        }
+
+        var entries = new List<OptimizerEntry>();
+        try
+        {
+            if (parse.GetValue(preset) is { } p) entries.AddRange(Presets.Get(p));
+            if (parse.GetValue(optimizers) is { } text) entries.AddRange(OptimizerList.Parse(text));
+        }
+        catch (ArgumentException e) { throw new CliUsageException($"invalid {(parse.GetValue(optimizers) is null ? "--preset" : "--optimizers")}: {Short(e)}"); }
+        if (entries.Count == 0 && file is null)
+            throw new CliUsageException($"give the optimizers to compare: --optimizers \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9\", --preset {string.Join("|", Presets.Names)}, or --experiment FILE.json");
+
+        string problemName = parse.GetValue(problem) ?? file?.Problem ?? "fmnist-mlp";
+        ProblemCatalog.Get(problemName);  // an unknown name is an error listing the known ones
+        int? seedCount = parse.GetValue(seeds);
+        if (seedCount is < 1) throw new CliUsageException($"invalid --seeds: must be at least 1 (got {seedCount})");
+        IReadOnlyList<ulong> seedList = seedCount is not null || parse.GetValue(firstSeed) is not null
+            ? [.. Enumerable.Range(0, seedCount ?? file?.Seeds.Count ?? 1).Select(i => (parse.GetValue(firstSeed) ?? 0) + (ulong)i)]
+            : file?.Seeds ?? [0];
+        IReadOnlyList<string> surfaces = file?.Landscapes ?? [];
+        if (parse.GetValue(landscapes) is { } list)
+        {
+            var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            surfaces = names.Count == 1 && names[0].Equals("all", StringComparison.OrdinalIgnoreCase) ? SurfaceCatalog.Names : names;
+            try { foreach (string s in surfaces) SurfaceCatalog.Get(s); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --landscapes: {Short(e)}"); }
+        }
+
+        var experiment = new Experiment
+        {
+            Name = parse.GetValue(name) ?? file?.Name ?? $"{problemName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}",
+            Problem = problemName,
+            Optimizers = entries.Count > 0 ? entries : file!.Optimizers,
+            Epochs = parse.GetValue(epochs) ?? file?.Epochs ?? 10,
+            BatchSize = parse.GetValue(batchSize) ?? file?.BatchSize ?? 128,
+            EvalBatchSize = file?.EvalBatchSize ?? 1000,
+            Seeds = seedList,
+            TrainLimit = parse.GetValue(trainLimit) ?? file?.TrainLimit,
+            TestLimit = parse.GetValue(testLimit) ?? file?.TestLimit,
+            DataDirectory = parse.GetValue(data) ?? file?.DataDirectory,
+            Landscapes = surfaces,
+            LandscapeSteps = file?.LandscapeSteps ?? 300,
+        };
+        try { experiment.Validate(); }
+        catch (ArgumentException e)
+        {
+            string option = e.ParamName switch
+            {
+                "Name" => "--name", "Epochs" => "--epochs", "BatchSize" => "--batch-size", "TrainLimit" => "--train-limit",
+                "TestLimit" => "--test-limit", "Seeds" => "--seeds", "Optimizers" => "--optimizers", _ => "--experiment",
+            };
+            string value = e is ArgumentOutOfRangeException { ActualValue: { } actual } ? $" (got {actual})" : "";
+            throw new CliUsageException($"invalid {option}: {Short(e)}{value}");
+        }
+        return experiment;
+    }
+
+    private static JsonObject Config(Experiment experiment, Problem problem, string commandLine) => new()
+    {
+        ["format"] = "descent-compare/1",
+        ["experiment"] = experiment.ToJson(),
+        ["problem_description"] = problem.Description,
+        ["command"] = commandLine,
+        ["started_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        ["environment"] = RunEnvironment.Describe(),
+    };
+
+    private static string CommandLine(ParseResult parse) =>
+        "descent " + string.Join(' ', parse.Tokens.Select(t => t.Value.Any(c => char.IsWhiteSpace(c) || c is ';' or '"' or '\'') ? $"\"{t.Value.Replace("\"", "\\\"")}\"" : t.Value));
+
+    /// <summary>A path relative to the current directory when it is below it, else absolute.</summary>
+    internal static string Display(string path)
+    {
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
+
+    private static string Short(ArgumentException e) => e.Message.Split(" (Parameter '")[0];
+}

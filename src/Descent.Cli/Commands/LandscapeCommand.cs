@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Descent.Lab.Compare;
+using Descent.Lab.Surfaces;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// <c>descent landscape</c>: runs optimizers on a 2-D test function from the same start and draws their paths over
+/// the function's contours (log-spaced levels) as SVG: the lecture notes' pathological-curvature picture.
+/// </summary>
+internal static class LandscapeCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var function = new Option<string>("--function") { Description = $"The function: {string.Join(", ", SurfaceCatalog.Names)}", DefaultValueFactory = _ => "rosenbrock" };
+        var optimizers = new Option<string?>("--optimizers")
+        {
+            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\" (default: the lecture notes' seven, with rates chosen for the function; \"lectures\" in the list stands for them)",
+        };
+        var steps = new Option<int>("--steps") { Description = "Steps of each optimizer", DefaultValueFactory = _ => 300 };
+        var start = new Option<string?>("--start") { Description = "Start point as X,Y (default: the function's usual start)" };
+        var kappa = new Option<double?>("--kappa") { Description = "Condition number of the quadratic ½(x² + κy²) (default 10)" };
+        var svg = new Option<string?>("--output") { Description = "Write the picture to this SVG file (default: landscape-FUNCTION.svg)" };
+        var csv = new Option<string?>("--csv") { Description = "Also write every iterate as CSV (optimizer, step, x, y, value)" };
+        var command = new Command("landscape", "Draw optimizers' paths on a 2-D test function (rosenbrock, beale, booth, rastrigin, saddle, quadratic) over its contours, as SVG.")
+        {
+            function, optimizers, steps, start, kappa, svg, csv,
+        };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(steps);
+            if (n < 1) throw new CliUsageException($"invalid --steps: must be at least 1 (got {n})");
+            Surface surface;
+            try { surface = SurfaceCatalog.Get(parse.GetValue(function)!); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --function: {e.Message}"); }
+            if (parse.GetValue(kappa) is double k)
+            {
+                if (surface is not IllConditionedQuadratic) throw new CliUsageException("invalid --kappa: only the quadratic has a condition number");
+                try { surface = new IllConditionedQuadratic(k); }
+                catch (ArgumentOutOfRangeException) { throw new CliUsageException($"invalid --kappa: must be a finite number ≥ 1 (got {k.ToString(CultureInfo.InvariantCulture)})"); }
+            }
+            IReadOnlyList<OptimizerEntry> entries;
+            try
+            {
+                entries = parse.GetValue(optimizers) is { } text
+                    ? OptimizerList.Parse(text, name => Presets.TryGet(name, out _) ? LandscapePresets.Lectures(surface) : null)
+                    : LandscapePresets.Lectures(surface);
+            }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --optimizers: {e.Message.Split(" (Parameter '")[0]}"); }
+            Point2? from = parse.GetValue(start) is { } s ? ParsePoint(s) : null;
+
+            var landscape = Landscape.Run(surface, entries, n, from);
+            string svgPath = parse.GetValue(svg) ?? $"landscape-{surface.Name}.svg";
+            File.WriteAllText(svgPath, landscape.Chart().ToSvg());
+            if (parse.GetValue(csv) is { } csvPath) File.WriteAllText(csvPath, PathsCsv(landscape));
+            output.Write(Header(landscape));
+            output.Write(landscape.ToTable());
+            output.WriteLine($"wrote       {string.Join(", ", new[] { svgPath, parse.GetValue(csv) }.OfType<string>())}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The lines above the table: the function, its start and minimum.</summary>
+    internal static string Header(Landscape landscape)
+    {
+        var s = landscape.Surface;
+        var start = landscape.Paths.Count > 0 ? landscape.Paths[0].Points[0] : s.Start;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"function    {s.Name}: f(x, y) = {s.Formula}{Environment.NewLine}" +
+            $"start       {start}, f = {s.Value(start.X, start.Y):G6}{Environment.NewLine}" +
+            $"{(s.HasMinimum ? "minimum " : "saddle  ")}    {s.Minimum}, f = {s.Value(s.Minimum.X, s.Minimum.Y):G6}{Environment.NewLine}{Environment.NewLine}");
+    }
+
+    private static Point2 ParsePoint(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
+            && double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double y)
+            && double.IsFinite(x) && double.IsFinite(y))
+            return new Point2(x, y);
+        throw new CliUsageException($"invalid --start: expected two numbers as X,Y (got '{text}')");
+    }
+
+    private static string PathsCsv(Landscape landscape)
+    {
+        var text = new StringBuilder("optimizer,step,x,y,value\n");
+        foreach (var p in landscape.Paths)
+            for (int i = 0; i < p.Points.Count; i++)
+                text.Append(string.Create(CultureInfo.InvariantCulture, $"{p.Label},{i},{p.Points[i].X:R},{p.Points[i].Y:R},{p.Values[i]:R}\n"));
+        return text.ToString();
+    }
+}

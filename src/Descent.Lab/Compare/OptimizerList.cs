@@ -1,0 +1,170 @@
+using System.Globalization;
+using Descent.Lab.Training;
+using Descent.Optim;
+
+namespace Descent.Lab.Compare;
+
+/// <summary>
+/// Parses a list of optimizers written as <c>"[LABEL=]NAME[:KEY=VALUE,...]; ..."</c>, for example
+/// <c>"sgd:lr=0.05; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3"</c>.
+/// </summary>
+/// <remarks>
+/// <para>NAME is a torch.optim optimizer (any case: sgd, adam, rmsprop, ...), one of the named variants
+/// <c>momentum</c> (sgd with momentum 0.9) and <c>nesterov</c> (sgd with Nesterov momentum 0.9), or a preset such
+/// as <c>lectures</c> standing alone for several entries. KEY is a torch keyword (lr, momentum, betas,
+/// weight_decay, ...); VALUE a number, true/false, or a pair written (a,b) or [a,b].</para>
+/// <para>LABEL defaults to NAME; when two entries would share a label, each takes its options as well, such as
+/// "adam(lr=0.01)". Unknown names and options are errors listing the valid ones.</para>
+/// </remarks>
+public static class OptimizerList
+{
+    /// <summary>Named variants of torch optimizers: the lecture notes' names for SGD with momentum.</summary>
+    public static IReadOnlyDictionary<string, (string Optimizer, IReadOnlyDictionary<string, object> Defaults)> Variants { get; } =
+        new Dictionary<string, (string, IReadOnlyDictionary<string, object>)>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["momentum"] = ("sgd", new Dictionary<string, object> { ["momentum"] = 0.9 }),
+            ["nesterov"] = ("sgd", new Dictionary<string, object> { ["momentum"] = 0.9, ["nesterov"] = true }),
+        };
+
+    /// <summary>Every name an entry may use: the torch optimizers (lower case) and the named variants.</summary>
+    public static IReadOnlyList<string> Names =>
+        [.. OptimizerCatalog.Names.Select(n => n.ToLowerInvariant()), .. Variants.Keys];
+
+    /// <summary>
+    /// Parses and validates <paramref name="text"/>; an error names the entry at fault and the valid choices.
+    /// <paramref name="presets"/> resolves preset names (default: <see cref="Presets.TryGet"/>), so a landscape can
+    /// give "lectures" rates of its own.
+    /// </summary>
+    public static IReadOnlyList<OptimizerEntry> Parse(string text, Func<string, IReadOnlyList<OptimizerEntry>?>? presets = null)
+    {
+        presets ??= name => Presets.TryGet(name, out var found) ? found : null;
+        var entries = new List<(string? Label, string Name, OptimizerSpec Spec)>();
+        foreach (string raw in text.Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (presets(raw) is { } preset)
+            {
+                entries.AddRange(preset.Select(e => ((string?)e.Label, e.Label, e.Spec)));
+                continue;
+            }
+            entries.Add(ParseEntry(raw));
+        }
+        if (entries.Count == 0) throw new ArgumentException("no optimizers given; write them as \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9\" or use a preset: " + string.Join(", ", Presets.Names));
+        return Label(entries);
+    }
+
+    /// <summary>Builds one entry from a name and options, applying a named variant's defaults.</summary>
+    public static OptimizerEntry Create(string label, string name, IReadOnlyDictionary<string, object> options)
+    {
+        var spec = Resolve(name, options);
+        Validate(label, spec);
+        return new OptimizerEntry(label, spec);
+    }
+
+    private static (string? Label, string Name, OptimizerSpec Spec) ParseEntry(string raw)
+    {
+        int colon = raw.IndexOf(':'), equals = raw.IndexOf('=');
+        string? label = null;
+        string rest = raw;
+        if (equals >= 0 && (colon < 0 || equals < colon))
+        {
+            label = raw[..equals].Trim();
+            rest = raw[(equals + 1)..].Trim();
+            if (label.Length == 0) throw new ArgumentException($"invalid optimizer entry '{raw}': empty label before '='");
+            colon = rest.IndexOf(':');
+        }
+        string name = (colon >= 0 ? rest[..colon] : rest).Trim();
+        string optionText = colon >= 0 ? rest[(colon + 1)..] : "";
+        if (name.Length == 0) throw new ArgumentException($"invalid optimizer entry '{raw}': no optimizer name");
+        var options = new Dictionary<string, object>();
+        foreach (string assignment in SplitTopLevel(optionText))
+        {
+            int eq = assignment.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"invalid optimizer entry '{raw}': expected KEY=VALUE, got '{assignment}'");
+            string key = assignment[..eq].Trim();
+            options[key] = ParseValue(raw, key, assignment[(eq + 1)..].Trim());
+        }
+        var spec = Resolve(name, options);
+        Validate(label ?? name, spec);
+        return (label, name.ToLowerInvariant(), spec);
+    }
+
+    private static OptimizerSpec Resolve(string name, IReadOnlyDictionary<string, object> options)
+    {
+        if (Variants.TryGetValue(name, out var variant))
+        {
+            var merged = new Dictionary<string, object>(variant.Defaults);
+            foreach (var (k, v) in options) merged[k] = v;
+            return new OptimizerSpec(variant.Optimizer, merged);
+        }
+        if (!OptimizerCatalog.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"unknown optimizer '{name}'; known optimizers: {string.Join(", ", Names)}; presets: {string.Join(", ", Presets.Names)}");
+        return new OptimizerSpec(name.ToLowerInvariant(), new Dictionary<string, object>(options));
+    }
+
+    private static void Validate(string label, OptimizerSpec spec)
+    {
+        try { spec.Validate(); }
+        catch (ArgumentException e) { throw new ArgumentException($"optimizer '{label}': {e.Message.Split(" (Parameter")[0]}"); }
+    }
+
+    private static IReadOnlyList<OptimizerEntry> Label(List<(string? Label, string Name, OptimizerSpec Spec)> entries)
+    {
+        var defaults = entries.Select(e => e.Label ?? e.Name).ToList();
+        var counts = defaults.GroupBy(l => l, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        var result = new List<OptimizerEntry>();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var (label, name, spec) = entries[i];
+            string final = label ?? (counts[name] > 1 ? $"{name}({string.Join(", ", spec.Options.Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"))})" : name);
+            if (result.Any(r => string.Equals(r.Label, final, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"two optimizers are labelled '{final}'; label them, as in \"fast={name}:...; slow={name}:...\"");
+            result.Add(new OptimizerEntry(final, spec));
+        }
+        return result;
+    }
+
+    /// <summary>Splits "a=1,b=(2,3),c=[4,5]" at the commas outside brackets.</summary>
+    private static IEnumerable<string> SplitTopLevel(string text)
+    {
+        int depth = 0, start = 0;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || (text[i] == ',' && depth == 0))
+            {
+                string part = text[start..i].Trim();
+                if (part.Length > 0) yield return part;
+                start = i + 1;
+            }
+            else if (text[i] is '(' or '[') depth++;
+            else if (text[i] is ')' or ']') depth--;
+        }
+    }
+
+    private static object ParseValue(string entry, string key, string text)
+    {
+        if (text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+        if (TryNumber(text, out double number)) return number;
+        if (text.Length >= 2 && (text[0], text[^1]) is ('(', ')') or ('[', ']'))
+        {
+            var parts = text[1..^1].Split(',');
+            var numbers = new double[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+                if (!TryNumber(parts[i], out numbers[i]))
+                    throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} holds '{parts[i].Trim()}', not a number");
+            return numbers;
+        }
+        throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} is not a number, true/false or a pair (a,b)");
+    }
+
+    private static bool TryNumber(string text, out double value) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    internal static string FormatValue(object value) => value switch
+    {
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        double[] a => "(" + string.Join(",", a.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) + ")",
+        bool b => b ? "true" : "false",
+        _ => value.ToString() ?? "",
+    };
+}

@@ -1,0 +1,22 @@
+using Descent.Data;
+
+namespace Descent.Lab.Problems;
+
+/// <summary>Loads an MNIST-format dataset (Fashion-MNIST or MNIST) z-scored with the training set's mean and standard deviation.</summary>
+internal static class MnistFormatData
+{
+    /// <summary>
+    /// The training and test sets from <paramref name="dataDirectory"/>, else the default locations of Fashion-MNIST
+    /// (<paramref name="fashion"/>) or MNIST.
+    /// </summary>
+    public static ProblemData Load(string? dataDirectory, bool fashion)
+    {
+        string directory = fashion ? new DatasetLocator().Locate(dataDirectory) : MnistLocator.Locate(dataDirectory);
+        var train = MnistFormat.Load(directory, DataSplit.Train);
+        var test = MnistFormat.Load(directory, DataSplit.Test);
+        var standardizer = Standardizer.Fit(train);
+        standardizer.Apply(train);
+        standardizer.Apply(test);
+        return new ProblemData(train, test);
+    }
+}
