@@ -83,7 +83,8 @@ internal sealed class OptimizerOptionSet
         if (text is "true" or "false") return text == "true";
         if (TryNumber(text, out var number)) return number;
         if (text.Contains(',')) return ParsePair($"--opt {name}", text);
-        throw new CliUsageException($"invalid --opt {name}: '{text}' is not a number, a pair A,B, true or false");
+        if (text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return text;   // a name, e.g. line_search_fn=strong_wolfe
+        throw new CliUsageException($"invalid --opt {name}: '{text}' is not a number, a pair A,B, true, false or a name");
     }
 
     private static bool TryNumber(string text, out double value) =>

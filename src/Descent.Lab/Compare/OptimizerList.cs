@@ -154,6 +154,7 @@ public static class OptimizerList
                     throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} holds '{parts[i].Trim()}', not a number");
             return numbers;
         }
+        if (key == "line_search_fn") return text;   // LBFGS's only text option
         throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} is not a number, true/false or a pair (a,b)");
     }
 

@@ -23,9 +23,13 @@ public static class ExplainDemo
         var result = new List<ExplainStep>();
         for (int t = 1; t <= steps; t++)
         {
-            float[] g = [theta[0], 10f * theta[1]];
-            theta.Grad = Tensor.FromArray(g, 2);
-            opt.Step();
+            float[] g = [];
+            opt.Step(() =>
+            {
+                g = [theta[0], 10f * theta[1]];
+                theta.Grad = Tensor.FromArray(g, 2);
+                return Tensor.Scalar(0.5f * (theta[0] * theta[0] + 10f * theta[1] * theta[1]));
+            });
             var state = opt.StateOf("theta");
             result.Add(new ExplainStep(t, g, theta.ToArray(),
                 state.Buffers.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()),

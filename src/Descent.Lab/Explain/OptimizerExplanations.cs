@@ -91,6 +91,16 @@ public static class OptimizerExplanations
             η_t ← η/(1 + λ_d η t)^α;  μ_t ← 1/max(1, t − t₀)
             """,
             "Polyak & Juditsky (1992)", "Seed 004's averaged iterate; the average is in state \"ax\"."),
+        new("LBFGS",
+            """
+            per step(closure), up to max_iter iterations on the flattened parameters x with gradient g:
+            d ← −g (first iteration), else the two-loop recursion over the last history_size pairs
+                s = t·d, y = g − g_prev (kept when yᵀs > 1e-10), with H₀ = yᵀs / yᵀy
+            t ← min(1, 1/‖g‖₁)·lr on the first iteration, else lr; or the strong-Wolfe line search's t
+            x ← x + t·d;  stop on ‖g‖∞ ≤ tolerance_grad, small change, max_iter or max_eval
+            """,
+            "Liu & Nocedal (1989); strong Wolfe line search as in Nocedal & Wright, Numerical Optimization, alg. 3.5–3.6",
+            "Not in the lecture notes: a quasi-Newton method that needs Step(closure), as it evaluates the loss several times per step."),
     ];
 
     /// <summary>The explanation for <paramref name="name"/> (case-insensitive), or null.</summary>

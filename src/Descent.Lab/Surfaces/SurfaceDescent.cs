@@ -1,3 +1,4 @@
+using Descent.Optim;
 using Descent.Lab.Compare;
 using Descent.Nn;
 using Descent.Tensors;
@@ -65,9 +66,11 @@ public static class SurfaceDescent
         var end = PathEnd.Completed;
         for (int t = 1; t <= steps; t++)
         {
-            float value = surface.Evaluate(theta);
-            if (!float.IsFinite(value) || !float.IsFinite(theta.Grad!.Span[0]) || !float.IsFinite(theta.Grad.Span[1])) { end = PathEnd.Diverged; break; }
-            optimizer.Step();
+            // Through a closure, so optimizers that evaluate several times per step (LBFGS) work too.
+            float value = 0;
+            try { optimizer.Step(() => Tensor.Scalar(value = surface.Evaluate(theta))); }
+            catch (NonFiniteGradientException) { end = PathEnd.Diverged; break; }
+            if (!float.IsFinite(value)) { end = PathEnd.Diverged; break; }
             double x = theta.Span[0], y = theta.Span[1];
             if (!double.IsFinite(x) || !double.IsFinite(y)) { end = PathEnd.Diverged; break; }
             points.Add(new Point2(x, y));

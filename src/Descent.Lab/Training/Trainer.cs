@@ -77,6 +77,9 @@ public sealed class Trainer
         Model = problem.CreateModel(_rng);
         Parameters = ParameterBlock.Flatten(Model);
         Optimizer = optimizer.Create(Model.NamedParameters());
+        if (Optimizer is LBFGS)
+            throw new ArgumentException("LBFGS evaluates the loss several times per step through a closure, and the trainer " +
+                "takes one step per minibatch: use LBFGS from the library with Step(closure), or in descent landscape", "Name");
         Optimizer.NonFinitePolicy = options.NonFinitePolicy;
         _loader = new DataLoader(_data.Train, options.BatchSize, shuffle: true, dropLast: false, rng: _rng);
         if (options.Schedules.Count > 0) _schedules = ScheduleSet.Build(options.Schedules, Optimizer, _loader.BatchesPerEpoch, options.Epochs);

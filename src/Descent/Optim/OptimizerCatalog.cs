@@ -22,6 +22,7 @@ public static class OptimizerCatalog
             ["Adamax"] = Adamax.FromTorch,
             ["NAdam"] = NAdam.FromTorch,
             ["RAdam"] = RAdam.FromTorch,
+            ["LBFGS"] = LBFGS.FromTorch,
         };
 
     /// <summary>The torch class names, as torch spells them.</summary>

@@ -187,7 +187,7 @@ public sealed class LandscapeCommandTests : IDisposable
     [InlineData("invalid --start", "--start", "1")]
     [InlineData("invalid --steps", "--steps", "0")]
     [InlineData("invalid --kappa: only the quadratic", "--kappa", "5")]
-    [InlineData("known optimizers: ", "--optimizers", "lbfgs")]
+    [InlineData("known optimizers: ", "--optimizers", "sparseadam")]
     public void BadArgumentsExitWithCodeTwo(string expected, string option, string value)
     {
         var r = CliRunner.Run("landscape", "--output", Path.Combine(_dir, "x.svg"), option, value);
