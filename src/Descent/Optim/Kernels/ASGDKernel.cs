@@ -27,29 +27,25 @@ internal static class ASGDKernel
     /// </summary>
     internal readonly record struct Hyper(float Decay, float NegEta, float Mu, bool Averaging, float WeightDecay, bool Maximize);
 
-    private const int ParallelThreshold = 1 << 18;
-    private const int Chunk = 1 << 15;
-
     /// <summary>Updates <paramref name="param"/> and <paramref name="ax"/> in place from <paramref name="grad"/>.</summary>
     public static unsafe void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, Hyper h)
     {
         if (grad.Length != param.Length || ax.Length != param.Length)
             throw new ArgumentException("ASGD step: parameter, gradient and average lengths differ");
         int n = param.Length;
-        if (n < ParallelThreshold || ComputeThreads.Count == 1)
+        if (n < ElementwiseChunks.ParallelThreshold || ComputeThreads.Count == 1)
         {
             StepSerial(param, grad, ax, h);
             return;
         }
         fixed (float* p = param, g = grad, a = ax)
-            ComputeThreads.For((n + Chunk - 1) / Chunk, new Body(p, g, a, n, h));
+            ElementwiseChunks.Run(n, new Body(p, g, a, h));
     }
 
-    private readonly unsafe struct Body(float* p, float* g, float* a, int n, Hyper h) : IComputeBody
+    private readonly unsafe struct Body(float* p, float* g, float* a, Hyper h) : IChunkKernel
     {
-        public void Invoke(int index)
+        public void Run(int start, int length)
         {
-            int start = index * Chunk, length = Math.Min(Chunk, n - start);
             StepSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length), new Span<float>(a + start, length), h);
         }
     }

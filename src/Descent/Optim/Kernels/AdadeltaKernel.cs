@@ -25,29 +25,25 @@ internal static class AdadeltaKernel
     /// </summary>
     internal readonly record struct Hyper(float Rho, float OneMinusRho, float Eps, float NegLr, float WeightDecay, bool Maximize);
 
-    private const int ParallelThreshold = 1 << 18;
-    private const int Chunk = 1 << 15;
-
     /// <summary>Updates <paramref name="param"/>, <paramref name="squareAvg"/> and <paramref name="accDelta"/> in place.</summary>
     public static unsafe void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, Hyper h)
     {
         if (grad.Length != param.Length || squareAvg.Length != param.Length || accDelta.Length != param.Length)
             throw new ArgumentException("Adadelta step: parameter, gradient and buffer lengths differ");
         int n = param.Length;
-        if (n < ParallelThreshold || ComputeThreads.Count == 1)
+        if (n < ElementwiseChunks.ParallelThreshold || ComputeThreads.Count == 1)
         {
             StepSerial(param, grad, squareAvg, accDelta, h);
             return;
         }
         fixed (float* p = param, g = grad, v = squareAvg, u = accDelta)
-            ComputeThreads.For((n + Chunk - 1) / Chunk, new Body(p, g, v, u, n, h));
+            ElementwiseChunks.Run(n, new Body(p, g, v, u, h));
     }
 
-    private readonly unsafe struct Body(float* p, float* g, float* v, float* u, int n, Hyper h) : IComputeBody
+    private readonly unsafe struct Body(float* p, float* g, float* v, float* u, Hyper h) : IChunkKernel
     {
-        public void Invoke(int index)
+        public void Run(int start, int length)
         {
-            int start = index * Chunk, length = Math.Min(Chunk, n - start);
             StepSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length),
                 new Span<float>(v + start, length), new Span<float>(u + start, length), h);
         }

@@ -26,29 +26,25 @@ internal static class AdagradKernel
     /// </summary>
     internal readonly record struct Hyper(float NegClr, float Eps, float WeightDecay, bool Maximize, bool EpsInsideSqrt);
 
-    private const int ParallelThreshold = 1 << 18;
-    private const int Chunk = 1 << 15;
-
     /// <summary>Updates <paramref name="param"/> and <paramref name="sum"/> in place from <paramref name="grad"/>.</summary>
     public static unsafe void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, Hyper h)
     {
         if (grad.Length != param.Length || sum.Length != param.Length)
             throw new ArgumentException("Adagrad step: parameter, gradient and sum lengths differ");
         int n = param.Length;
-        if (n < ParallelThreshold || ComputeThreads.Count == 1)
+        if (n < ElementwiseChunks.ParallelThreshold || ComputeThreads.Count == 1)
         {
             StepSerial(param, grad, sum, h);
             return;
         }
         fixed (float* p = param, g = grad, s = sum)
-            ComputeThreads.For((n + Chunk - 1) / Chunk, new Body(p, g, s, n, h));
+            ElementwiseChunks.Run(n, new Body(p, g, s, h));
     }
 
-    private readonly unsafe struct Body(float* p, float* g, float* s, int n, Hyper h) : IComputeBody
+    private readonly unsafe struct Body(float* p, float* g, float* s, Hyper h) : IChunkKernel
     {
-        public void Invoke(int index)
+        public void Run(int start, int length)
         {
-            int start = index * Chunk, length = Math.Min(Chunk, n - start);
             StepSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length), new Span<float>(s + start, length), h);
         }
     }

@@ -29,9 +29,6 @@ internal static class RMSpropKernel
         float Alpha, float OneMinusAlpha, float Eps, float Lr, float NegLr, float WeightDecay,
         float Momentum, float OneMinusMomentum, MomentumForm? Form, bool Centered, bool EpsInsideSqrt, bool Maximize);
 
-    private const int ParallelThreshold = 1 << 18;
-    private const int Chunk = 1 << 15;
-
     /// <summary>
     /// Updates <paramref name="param"/> and the buffers in place; <paramref name="gradAvg"/> is used only when
     /// centered and <paramref name="momentumBuffer"/> only with momentum (pass empty spans otherwise).
@@ -44,20 +41,19 @@ internal static class RMSpropKernel
             throw new ArgumentException("RMSprop step: parameter, gradient and buffer lengths differ");
         if (!h.Centered) gradAvg = [];
         if (h.Form is null) momentumBuffer = [];
-        if (n < ParallelThreshold || ComputeThreads.Count == 1)
+        if (n < ElementwiseChunks.ParallelThreshold || ComputeThreads.Count == 1)
         {
             StepSerial(param, grad, squareAvg, gradAvg, momentumBuffer, h);
             return;
         }
         fixed (float* p = param, g = grad, v = squareAvg, m = gradAvg, b = momentumBuffer)
-            ComputeThreads.For((n + Chunk - 1) / Chunk, new Body(p, g, v, m, b, n, h));
+            ElementwiseChunks.Run(n, new Body(p, g, v, m, b, h));
     }
 
-    private readonly unsafe struct Body(float* p, float* g, float* v, float* m, float* b, int n, Hyper h) : IComputeBody
+    private readonly unsafe struct Body(float* p, float* g, float* v, float* m, float* b, Hyper h) : IChunkKernel
     {
-        public void Invoke(int index)
+        public void Run(int start, int length)
         {
-            int start = index * Chunk, length = Math.Min(Chunk, n - start);
             StepSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length), new Span<float>(v + start, length),
                 m == null ? [] : new Span<float>(m + start, length), b == null ? [] : new Span<float>(b + start, length), h);
         }

@@ -17,29 +17,25 @@ internal static class RpropKernel
     /// <summary>The float hyper-parameters as torch's kernels see them.</summary>
     internal readonly record struct Hyper(float EtaMinus, float EtaPlus, float StepSizeMin, float StepSizeMax, bool Maximize);
 
-    private const int ParallelThreshold = 1 << 18;
-    private const int Chunk = 1 << 15;
-
     /// <summary>Updates <paramref name="param"/>, <paramref name="prev"/> and <paramref name="stepSize"/> in place.</summary>
     public static unsafe void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, Hyper h)
     {
         if (grad.Length != param.Length || prev.Length != param.Length || stepSize.Length != param.Length)
             throw new ArgumentException("Rprop step: parameter, gradient and buffer lengths differ");
         int n = param.Length;
-        if (n < ParallelThreshold || ComputeThreads.Count == 1)
+        if (n < ElementwiseChunks.ParallelThreshold || ComputeThreads.Count == 1)
         {
             StepSerial(param, grad, prev, stepSize, h);
             return;
         }
         fixed (float* p = param, g = grad, q = prev, s = stepSize)
-            ComputeThreads.For((n + Chunk - 1) / Chunk, new Body(p, g, q, s, n, h));
+            ElementwiseChunks.Run(n, new Body(p, g, q, s, h));
     }
 
-    private readonly unsafe struct Body(float* p, float* g, float* q, float* s, int n, Hyper h) : IComputeBody
+    private readonly unsafe struct Body(float* p, float* g, float* q, float* s, Hyper h) : IChunkKernel
     {
-        public void Invoke(int index)
+        public void Run(int start, int length)
         {
-            int start = index * Chunk, length = Math.Min(Chunk, n - start);
             StepSerial(new Span<float>(p + start, length), new ReadOnlySpan<float>(g + start, length),
                 new Span<float>(q + start, length), new Span<float>(s + start, length), h);
         }
