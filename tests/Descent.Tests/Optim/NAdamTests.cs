@@ -3,27 +3,12 @@ using Descent.Optim;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 
+using static Descent.Tests.Optim.OptimTestKit;
+
 namespace Descent.Tests.Optim;
 
 public class NAdamTests
 {
-    private static NamedParameter Param(string name, params float[] values)
-    {
-        var t = Tensor.FromArray(values, values.Length);
-        t.RequiresGrad = true;
-        return new NamedParameter(name, t);
-    }
-
-    private static ArgumentException AssertRejects(string argument, Action action)
-    {
-        var e = Assert.ThrowsAny<ArgumentException>(action);
-        Assert.Equal(argument, e.ParamName);
-        return e;
-    }
-
-    private static float[] Random(Rng rng, int n, float low, float high) =>
-        Enumerable.Range(0, n).Select(_ => rng.Uniform(low, high)).ToArray();
-
     private static double Mu(double beta1, double psi, double t) => beta1 * (1 - 0.5 * Math.Pow(0.96, t * psi));
 
     [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new NAdam([Param("a", 1f)], lr: -1));

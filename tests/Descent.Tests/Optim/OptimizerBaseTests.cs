@@ -2,20 +2,13 @@ using Descent.Nn;
 using Descent.Optim;
 using Descent.Tensors;
 
+using static Descent.Tests.Optim.OptimTestKit;
+
 namespace Descent.Tests.Optim;
 
 /// <summary>What every optimizer gets from the base class: state dicts by name, non-finite policy, clipping, averaging.</summary>
 public class OptimizerBaseTests
 {
-    private static NamedParameter Param(string name, params float[] values)
-    {
-        var t = Tensor.FromArray(values, values.Length);
-        t.RequiresGrad = true;
-        return new NamedParameter(name, t);
-    }
-
-    private static void Grad(NamedParameter p, params float[] values) => p.Value.Grad = Tensor.FromArray(values, values.Length);
-
     [Fact]
     public void StateDictRoundTripsByNameAndResumesIdentically()
     {

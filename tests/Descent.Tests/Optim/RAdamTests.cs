@@ -3,27 +3,12 @@ using Descent.Optim;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 
+using static Descent.Tests.Optim.OptimTestKit;
+
 namespace Descent.Tests.Optim;
 
 public class RAdamTests
 {
-    private static NamedParameter Param(string name, params float[] values)
-    {
-        var t = Tensor.FromArray(values, values.Length);
-        t.RequiresGrad = true;
-        return new NamedParameter(name, t);
-    }
-
-    private static ArgumentException AssertRejects(string argument, Action action)
-    {
-        var e = Assert.ThrowsAny<ArgumentException>(action);
-        Assert.Equal(argument, e.ParamName);
-        return e;
-    }
-
-    private static float[] Random(Rng rng, int n, float low, float high) =>
-        Enumerable.Range(0, n).Select(_ => rng.Uniform(low, high)).ToArray();
-
     [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new RAdam([Param("a", 1f)], lr: -1));
     [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new RAdam([Param("a", 1f)], eps: -1));
     [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new RAdam([Param("a", 1f)], weightDecay: -1));

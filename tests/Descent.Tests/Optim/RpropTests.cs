@@ -3,34 +3,12 @@ using Descent.Optim;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 
+using static Descent.Tests.Optim.OptimTestKit;
+
 namespace Descent.Tests.Optim;
 
 public class RpropTests
 {
-    private static NamedParameter Param(string name, params float[] values)
-    {
-        var t = Tensor.FromArray(values, values.Length);
-        t.RequiresGrad = true;
-        return new NamedParameter(name, t);
-    }
-
-    private static void Grad(NamedParameter p, params float[] values) => p.Value.Grad = Tensor.FromArray(values, values.Length);
-
-    private static void AssertBitEqual(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                $"element {i} of {expected.Length}: {expected[i]:R} vs {actual[i]:R}");
-    }
-
-    private static void AssertRejects(string argument, object value, Action action)
-    {
-        var e = Assert.ThrowsAny<ArgumentException>(action);
-        Assert.Equal(argument, e.ParamName);
-        if (e is ArgumentOutOfRangeException range) Assert.Equal(value, range.ActualValue);
-    }
-
     // --- the rule, by hand ---------------------------------------------------------------------------------------
 
     [Fact]

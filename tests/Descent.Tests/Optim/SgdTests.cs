@@ -3,17 +3,12 @@ using Descent.Optim;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 
+using static Descent.Tests.Optim.OptimTestKit;
+
 namespace Descent.Tests.Optim;
 
 public class SgdTests
 {
-    private static NamedParameter Param(string name, params float[] values)
-    {
-        var t = Tensor.FromArray(values, values.Length);
-        t.RequiresGrad = true;
-        return new NamedParameter(name, t);
-    }
-
     [Fact]
     public void MomentumFollowsTheHeavyBallRecurrence()
     {
