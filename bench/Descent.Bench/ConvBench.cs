@@ -29,7 +29,7 @@ public static class ConvBench
         var sgd = OptimizerSpec.Sgd(0.05, momentum: 0.9);
 
         var warmup = new Trainer(problem, data, sgd, new TrainingOptions { Epochs = 1, TrainLimit = 128 * 5, TestLimit = 100 });
-        warmup.RunEpoch(1);
+        warmup.Run();
 
         var seconds = new List<double>();
         for (int repeat = 0; repeat < 3; repeat++)
@@ -38,11 +38,14 @@ public static class ConvBench
             // Allocation is counted from step 5 (the arena is full by then) to the last step.
             int from = Math.Min(5, batches - 1);
             long allocatedFrom = 0, allocatedTo = 0;
-            var result = trainer.RunEpoch(1, (_, done) =>
+            var result = trainer.Run(new TrainingCallbacks
             {
-                if (done == from) allocatedFrom = GC.GetTotalAllocatedBytes(precise: true);
-                if (done == batches) allocatedTo = GC.GetTotalAllocatedBytes(precise: true);
-            });
+                OnStep = (_, step) =>
+                {
+                    if (step.Batch == from) allocatedFrom = GC.GetTotalAllocatedBytes(precise: true);
+                    if (step.Batch == batches) allocatedTo = GC.GetTotalAllocatedBytes(precise: true);
+                },
+            })[^1];
             double perStep = result.Seconds / batches;
             seconds.Add(perStep);
             string allocation = batches > from && from > 0 ? F($"{(allocatedTo - allocatedFrom) / (double)(batches - from) / 1024:F1} KiB allocated per step after warm-up") : "";

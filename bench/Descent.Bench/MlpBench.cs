@@ -35,11 +35,11 @@ public static class MlpBench
         var sgd = OptimizerSpec.Sgd(0.05, momentum: 0.9);
 
         var warmup = new Trainer(problem, data, sgd, new TrainingOptions { Epochs = 1, TrainLimit = 128 * 50, TestLimit = 1000 });
-        warmup.RunEpoch(1);
+        warmup.Run();
         var trainer = new Trainer(problem, data, sgd, new TrainingOptions { Epochs = 1 });
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
-        var result = trainer.RunEpoch(1);
+        var result = trainer.Run()[^1];
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         output.WriteLine(F($"descent  epoch {result.Seconds:F3} s  {result.SamplesPerSecond:F0} samples/s  test accuracy {result.TestAccuracy:P2}"));
         output.WriteLine(F($"memory   {allocated / (double)trainer.BatchesPerEpoch / 1024:F1} KiB allocated per step (epoch and evaluation), {GC.CollectionCount(0) - gen0Before} gen0 / {GC.CollectionCount(2) - gen2Before} gen2 collections in the epoch"));

@@ -22,11 +22,28 @@ internal static class CompareCommand
         var problem = new Option<string?>("--problem") { Description = $"Problem: {string.Join(", ", ProblemCatalog.Names)} (default fmnist-mlp)" };
         var optimizers = new Option<string?>("--optimizers")
         {
-            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\", e.g. \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3\"; " +
-                $"NAME: {string.Join(", ", OptimizerList.Names)}; a preset ({string.Join(", ", Presets.Names)}) may stand for several",
+            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...][ | SCHEDULE ...]; ...\", e.g. \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3\"; " +
+                $"NAME: {string.Join(", ", OptimizerList.Names)}; a preset ({string.Join(", ", Presets.Names)}) may stand for several. " +
+                "Each SCHEDULE (in the --schedule syntax of descent train) drives a hyper-parameter of its entry: " +
+                "\"ramp=sgd:lr=0.05,momentum=0.5 | momentum=ramp:start=0.5,end=0.9@epoch; cosine=sgd:lr=0.05,momentum=0.9 | cosine@step\"",
         };
-        var preset = new Option<string?>("--preset") { Description = $"A named set of optimizers: {string.Join(", ", Presets.Names)} (the lecture notes' seven, with rates for fmnist-mlp)" };
-        var experimentFile = new Option<string?>("--experiment") { Description = "Read the experiment from a JSON file (a run's config.json works); options given here override it" };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = $"A named set of optimizers: lectures (the lecture notes' seven: sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, with rates for fmnist-mlp) " +
+                "or schedules (SGD with momentum: fixed 0.9, momentum ramped 0.5→0.9, step decay, cosine, one-cycle)",
+        };
+        var experimentFile = new Option<string?>("--experiment") { Description = "Read the experiment from a JSON or YAML file (a run's config.json works); options given here override it" };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the comparison in this run directory (runs/NAME) after it was interrupted: finished runs are kept, the " +
+                "interrupted run continues from its last checkpoint, the rest run as planned. Options given must match the run's experiment",
+            HelpName = "DIR",
+        };
+        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        {
+            Description = "Checkpoint each run every N optimizer steps (default: every epoch) into runs/NAME/checkpoints, so --resume loses at most N steps",
+            HelpName = "N",
+        };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default 10)" };
         var seeds = new Option<int?>("--seeds") { Description = "Number of seeds; each optimizer runs once per seed (default 1)" };
         var firstSeed = new Option<ulong?>("--seed") { Description = "The first seed (default 0): seeds are SEED, SEED+1, ..." };
@@ -46,48 +63,70 @@ internal static class CompareCommand
 
         var command = new Command("compare", "Compare optimizers on a problem over several seeds: same initial weights and batches per seed; writes runs/NAME/ (CSV, JSONL, config) and an HTML report.")
         {
-            problem, optimizers, preset, experimentFile, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, threads, name, runsDir, force, landscapes, noProgress,
+            problem, optimizers, preset, experimentFile, resume, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, threads, name, runsDir, force,
+            checkpointEvery, landscapes, noProgress,
         };
         command.SetAction(parse =>
         {
             int threadCount = parse.GetValue(threads);
             if (threadCount < 1) throw new CliUsageException($"invalid --threads: must be at least 1 (got {threadCount})");
             ComputeThreads.Count = threadCount;
-            var experiment = BuildExperiment(parse, problem, optimizers, preset, experimentFile, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, name, landscapes);
+            string? resumePath = parse.GetValue(resume);
+            if (resumePath is not null && (parse.GetValue(force) || parse.GetValue(name) is not null || parse.GetValue(experimentFile) is not null))
+                throw new CliUsageException("invalid --resume: it continues the comparison in its directory; --name, --force and --experiment do not go with it");
+            if (parse.GetValue(checkpointEvery) is < 1) throw new CliUsageException($"invalid --checkpoint-every: must be at least 1 (got {parse.GetValue(checkpointEvery)})");
+            var experiment = BuildExperiment(parse, problem, optimizers, preset, experimentFile, resumePath, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, name, landscapes);
             bool interactive = !parse.GetValue(noProgress) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            return Execute(experiment, parse.GetValue(runsDir)!, parse.GetValue(force), output, interactive, CommandLine(parse));
+            string runsRoot = resumePath is null ? parse.GetValue(runsDir)! : Path.GetDirectoryName(Path.GetFullPath(resumePath.TrimEnd('/', '\\')))!;
+            return Execute(experiment, runsRoot, parse.GetValue(force), output, interactive, CommandLine(parse), resumePath is not null, parse.GetValue(checkpointEvery));
         });
         return command;
     }
 
-    /// <summary>Runs an experiment into its directory, prints the summary and the report's path.</summary>
-    internal static int Execute(Experiment experiment, string runsRoot, bool force, TextWriter output, bool interactive, string commandLine)
+    /// <summary>
+    /// Runs an experiment into its directory (or, with <paramref name="resume"/>, continues it there), prints the
+    /// summary and the report's path.
+    /// </summary>
+    internal static int Execute(Experiment experiment, string runsRoot, bool force, TextWriter output, bool interactive, string commandLine,
+        bool resume = false, int? checkpointEvery = null)
     {
         var problem = ProblemCatalog.Get(experiment.Problem);
         string runPath = Path.GetFullPath(Path.Combine(runsRoot, experiment.Name));
-        if (!force && (Directory.Exists(runPath) || File.Exists(runPath)))
-            throw new CliUsageException($"the run directory {runPath} exists already; choose another --name or pass --force to replace it");
+        if (!resume && !force && (Directory.Exists(runPath) || File.Exists(runPath)))
+            throw new CliUsageException($"the run directory {runPath} exists already; choose another --name, --resume {Display(runPath)}, or pass --force to replace it");
+        var checkpoints = new ComparisonCheckpoints(runPath, checkpointEvery);
 
         var data = problem.LoadData(experiment.DataDirectory);
-        var probe = new Trainer(problem, data, experiment.Optimizers[0].Spec, experiment.TrainingOptions(experiment.Seeds[0]));
+        var probe = new Trainer(problem, data, experiment.Optimizers[0].Spec, experiment.TrainingOptions(experiment.Seeds[0], experiment.Optimizers[0]));
         output.WriteLine($"problem     {problem.Name}: {problem.Description}");
         output.WriteLine($"data        {probe.Data.Train.Count} train / {probe.Data.Test.Count} test samples");
         output.WriteLine($"model       {probe.Model.ParameterCount():N0} parameters");
         output.WriteLine($"budget      {experiment.Epochs} epochs of {probe.BatchesPerEpoch} steps, batch {experiment.BatchSize}; seeds {string.Join(", ", experiment.Seeds)}; {ComputeThreads.Count} threads");
         int width = experiment.Optimizers.Max(o => o.Label.Length);
-        foreach (var o in experiment.Optimizers) output.WriteLine($"optimizer   {o.Label.PadRight(width)}  {o.Spec}");
+        foreach (var o in experiment.Optimizers) output.WriteLine($"optimizer   {o.Label.PadRight(width)}  {o.Describe()}");
 
         RunDirectory run;
-        try { run = RunDirectory.Create(runsRoot, experiment.Name, force); }
-        catch (RunExistsException e) { throw new CliUsageException(e.Message); }
+        if (resume)
+        {
+            var keeps = Enumerable.Range(1, experiment.RunCount).Select(checkpoints.KeepsRow).ToList();
+            var runIndex = RunIndex(experiment);
+            run = RunDirectory.Resume(runPath, row => runIndex.TryGetValue((row.Optimizer, row.Seed), out int i) && keeps[i - 1](row));
+            int ended = Enumerable.Range(1, experiment.RunCount).Count(i => checkpoints.EndOf(i) is not null);
+            output.WriteLine($"resume      {ended} of {experiment.RunCount} runs had ended; continuing from the checkpoints in {Display(checkpoints.Path)}");
+        }
+        else
+        {
+            try { run = RunDirectory.Create(runsRoot, experiment.Name, force); }
+            catch (RunExistsException e) { throw new CliUsageException(e.Message); }
+        }
         output.WriteLine($"run         {Display(run.Path)}");
         output.WriteLine();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<RunOutcome> outcomes;
         using (run)
         {
-            run.WriteConfig(Config(experiment, problem, commandLine));
-            var runner = new ExperimentRunner(experiment, problem, data, run);
+            if (!resume) run.WriteConfig(Config(experiment, problem, commandLine));
+            var runner = new ExperimentRunner(experiment, problem, data, run, checkpoints, resume);
             outcomes = CompareProgress.Show(output, interactive, experiment, probe.BatchesPerEpoch, observer => runner.Run(observer));
         }
         double trainingSeconds = clock.Elapsed.TotalSeconds;
@@ -115,12 +154,30 @@ internal static class CompareCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>The run index (from 1, in the order trained) of each (label, seed).</summary>
+    private static Dictionary<(string Label, ulong Seed), int> RunIndex(Experiment experiment)
+    {
+        var result = new Dictionary<(string, ulong), int>();
+        int index = 0;
+        foreach (ulong seed in experiment.Seeds)
+            foreach (var o in experiment.Optimizers) result[(o.Label, seed)] = ++index;
+        return result;
+    }
+
     private static Experiment BuildExperiment(ParseResult parse, Option<string?> problem, Option<string?> optimizers, Option<string?> preset, Option<string?> experimentFile,
-        Option<int?> epochs, Option<int?> seeds, Option<ulong?> firstSeed, Option<int?> batchSize, Option<string?> data, Option<int?> trainLimit, Option<int?> testLimit,
+        string? resumePath, Option<int?> epochs, Option<int?> seeds, Option<ulong?> firstSeed, Option<int?> batchSize, Option<string?> data, Option<int?> trainLimit, Option<int?> testLimit,
         Option<string?> name, Option<string?> landscapes)
     {
         Experiment? file = null;
-        if (parse.GetValue(experimentFile) is { } path)
+        if (resumePath is not null)
+        {
+            string directory = Path.GetFullPath(resumePath.TrimEnd('/', '\\'));
+            if (!RunDirectory.IsComparison(directory))
+                throw new CliUsageException($"invalid --resume: {directory} is not a comparison's directory (it has no {RunDirectory.ConfigFile} written by descent compare)");
+            try { file = ExperimentFile.Load(Path.Combine(directory, RunDirectory.ConfigFile)) with { Name = Path.GetFileName(directory) }; }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --resume: {Short(e)}"); }
+        }
+        else if (parse.GetValue(experimentFile) is { } path)
         {
             if (!File.Exists(path)) throw new CliUsageException($"invalid --experiment: {Path.GetFullPath(path)} does not exist");
             try { file = ExperimentFile.Load(path); }
@@ -179,12 +236,28 @@ internal static class CompareCommand
             string value = e is ArgumentOutOfRangeException { ActualValue: { } actual } ? $" (got {actual})" : "";
             throw new CliUsageException($"invalid {option}: {Short(e)}{value}");
         }
+        if (resumePath is not null && Differences(file!, experiment) is { Count: > 0 } differences)
+            throw new CliUsageException($"invalid --resume: the options given change the comparison, which a resume cannot: {string.Join("; ", differences)}");
         return experiment;
+    }
+
+    /// <summary>The settings in which <paramref name="now"/> differs from <paramref name="recorded"/>, one "key: recorded → now" each.</summary>
+    private static List<string> Differences(Experiment recorded, Experiment now)
+    {
+        var before = recorded.ToJson();
+        var after = now.ToJson();
+        var result = new List<string>();
+        foreach (var (key, value) in before)
+        {
+            string a = value?.ToJsonString() ?? "null", b = after[key]?.ToJsonString() ?? "null";
+            if (a != b) result.Add($"{key}: the run has {a}, this command {b}");
+        }
+        return result;
     }
 
     private static JsonObject Config(Experiment experiment, Problem problem, string commandLine) => new()
     {
-        ["format"] = "descent-compare/1",
+        ["format"] = RunDirectory.Format,
         ["experiment"] = experiment.ToJson(),
         ["problem_description"] = problem.Description,
         ["command"] = commandLine,

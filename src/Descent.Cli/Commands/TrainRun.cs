@@ -49,62 +49,46 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
                 resumeFrom.CheckCompatible(config);
             }
         }
-        if (_checkpoints.Every is not null)
-        {
-            directory!.EnsureWritable();
-            directory.RemoveTemporaryFiles();
-        }
+        if (_checkpoints.Every is not null) directory!.EnsureWritable();
         if (_checkpoints.SavePath is { } savePath)
             AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
         using var csv = csvPath is null ? null : EpochCsv.Create(csvPath);
 
         var data = problem.LoadData(dataDirectory);
         var trainer = new Trainer(problem, data, optimizer, options);
-        if (_checkpoints.Every is not null) directory!.EnsureSpace(Checkpoint.SizeOf(trainer.Model, trainer.Optimizer));
+        var policy = _checkpoints.Every is int every ? new CheckpointPolicy(directory!, every) : null;
+        policy?.Prepare(trainer);
         resumeFrom?.ApplyTo(trainer);
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Interactive = showProgress && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? InteractionSupport.Yes : InteractionSupport.No,
-            Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = showProgress && terminal ? InteractionSupport.Yes : InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
         });
 
         output.WriteLine($"problem    {problem.Name}: {problem.Description}");
         output.WriteLine($"data       {trainer.Data.Train.Count} train / {trainer.Data.Test.Count} test samples");
         output.WriteLine($"model      {trainer.Model.ParameterCount():N0} parameters");
         output.WriteLine($"optimizer  {optimizer}");
-        output.WriteLine($"training   {options.Epochs} epochs, batch {options.BatchSize}, {trainer.BatchesPerEpoch} steps/epoch, seed {options.Seed}, {ComputeThreads.Count} threads");
+        output.WriteLine($"training   {Count(options.Epochs, "epoch")}, batch {options.BatchSize}, {trainer.BatchesPerEpoch} steps/epoch, seed {options.Seed}, {ComputeThreads.Count} threads");
         if (trainer.Schedules is { } schedules) output.WriteLine($"schedule   {schedules}");
-        if (_checkpoints.Every is int every)
-            output.WriteLine($"checkpoint every {every} steps in {directory!.Path}, keeping {directory.Keep}");
+        if (policy is not null)
+            output.WriteLine($"checkpoint every {policy.Every} steps in {directory!.Path}, keeping {directory.Keep}");
         if (resumeNote is not null) output.WriteLine($"resume     {resumeNote}");
         if (resumeFrom is not null) output.WriteLine($"resume     from {resumeFrom.Path}: {Position(resumeFrom.State, trainer.BatchesPerEpoch, options.Epochs)}");
         output.WriteLine();
         output.WriteLine(EpochRow.Header);
-        foreach (var earlier in trainer.History)
-        {
-            output.WriteLine(EpochRow.Format(earlier));
-            csv?.Write(earlier);
-        }
 
-        string? lastCheckpoint = directory?.Latest();
-        void OnBatch(int epoch, int done)
-        {
-            if (_checkpoints.Every is int n && trainer.GlobalStep % n == 0) lastCheckpoint = directory!.Save(trainer);
-        }
+        var progress = new TrainProgress(console, output, csv);
+        ITrainingObserver[] observers = policy is null ? [progress] : [progress, policy];
         try
         {
-            for (int epoch = trainer.NextEpoch; epoch <= options.Epochs; epoch++)
-            {
-                var result = console.Profile.Capabilities.Interactive ? RunWithProgress(console, trainer, epoch, OnBatch) : trainer.RunEpoch(epoch, OnBatch);
-                output.WriteLine(EpochRow.Format(result));
-                csv?.Write(result);
-            }
-            if (_checkpoints.Every is not null) lastCheckpoint = directory!.Save(trainer);
+            progress.Show(trainer, () => trainer.Run(observers));
         }
-        catch (TrainingDivergedException e) when (directory is not null)
+        catch (TrainingDivergedException e) when (policy is not null)
         {
-            string note = lastCheckpoint is null ? "; no checkpoint was written" : $"; the last good checkpoint is {lastCheckpoint}";
+            string note = policy.LastSaved is null ? "; no checkpoint was written" : $"; the last good checkpoint is {policy.LastSaved}";
             throw new TrainingDivergedException(e.Message + note, e.Step ?? trainer.GlobalStep, e.Epoch ?? trainer.NextEpoch, e.Parameter, e);
         }
         if (_checkpoints.SavePath is { } weights)
@@ -112,11 +96,10 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
             TrainingCheckpoint.SaveWeights(weights, trainer);
             output.WriteLine($"saved      final weights to {weights}");
         }
-
-        console.WriteLine();
-        console.Write(SummaryTable(trainer.History));
         return ExitCodes.Success;
     }
+
+    private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 
     private static string Position(TrainingState state, int batchesPerEpoch, int epochs) =>
         state.Epoch > epochs ? $"training was complete (step {state.Step}, {epochs} epochs)"
@@ -143,35 +126,6 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {e.Message.Split(" (Parameter")[0]}"); }
     }
 
-    private static EpochResult RunWithProgress(IAnsiConsole console, Trainer trainer, int epoch, Action<int, int> onBatch)
-    {
-        EpochResult? result = null;
-        console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"epoch {epoch}", maxValue: trainer.BatchesPerEpoch);
-                result = trainer.RunEpoch(epoch, onBatch: (e, done) =>
-                {
-                    onBatch(e, done);
-                    task.Value = done;
-                });
-            });
-        return result!;
-    }
-
-    private static Table SummaryTable(IReadOnlyList<EpochResult> results)
-    {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("epoch", "train loss", "test loss", "test acc", "lr", "time (s)", "samples/s");
-        foreach (var r in results)
-            table.AddRow(r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss, "F4"), F(r.TestLoss, "F4"),
-                F(100 * r.TestAccuracy, "F2") + "%", F(r.Lr, "G4"), F(r.Seconds, "F2"), F(r.SamplesPerSecond, "F0"));
-        return table;
-    }
-
-    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }
 
 /// <summary>The fixed-width line printed after each epoch.</summary>
@@ -179,8 +133,11 @@ internal static class EpochRow
 {
     public const string Header = "epoch  train_loss  test_loss  test_acc          lr  time_s  samples/s";
 
+    /// <summary>The row; a problem without classes shows "-" for the accuracy.</summary>
     public static string Format(EpochResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Epoch,5}  {r.TrainLoss,10:F4}  {r.TestLoss,9:F4}  {100 * r.TestAccuracy,7:F2}%  {r.Lr,10:G4}  {r.Seconds,6:F2}  {r.SamplesPerSecond,9:F0}");
+        $"{r.Epoch,5}  {r.TrainLoss,10:F4}  {r.TestLoss,9:F4}  {Accuracy(r.TestAccuracy),8}  {r.Lr,10:G4}  {r.Seconds,6:F2}  {r.SamplesPerSecond,9:F0}");
+
+    private static string Accuracy(double a) => double.IsFinite(a) ? (100 * a).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-";
 }
 
 /// <summary>The per-epoch results as CSV, written and flushed row by row so an interrupted run keeps its rows.</summary>

@@ -63,12 +63,14 @@ public sealed partial record Experiment
         if (Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException("the seeds must be distinct", nameof(Seeds));
         if (LandscapeSteps < 1) throw new ArgumentOutOfRangeException(nameof(LandscapeSteps), LandscapeSteps, "landscape steps must be at least 1");
         foreach (string surface in Landscapes) SurfaceCatalog.Get(surface);
-        TrainingOptions(Seeds[0]).Validate();
+        TrainingOptions(Seeds[0], Optimizers[0]).Validate();
     }
 
-    /// <summary>The trainer's options for one seed.</summary>
-    public TrainingOptions TrainingOptions(ulong seed) => new()
+    /// <summary>The trainer's options for one run: a seed and an entry (whose schedules it takes).</summary>
+    public TrainingOptions TrainingOptions(ulong seed, OptimizerEntry entry) => new()
     {
+        Schedules = entry.Schedules,
+        EvaluateAtStart = true,
         Epochs = Epochs,
         BatchSize = BatchSize,
         EvalBatchSize = EvalBatchSize,
@@ -77,7 +79,7 @@ public sealed partial record Experiment
         TestLimit = TestLimit,
     };
 
-    /// <summary>The experiment as JSON, in the format <see cref="ExperimentFile.Parse"/> reads back.</summary>
+    /// <summary>The experiment as JSON, in the format <see cref="ExperimentFile.Parse(string, string)"/> reads back.</summary>
     public JsonObject ToJson()
     {
         var optimizers = new JsonArray();
@@ -85,7 +87,9 @@ public sealed partial record Experiment
         {
             var options = new JsonObject();
             foreach (var (key, value) in o.Spec.Options) options[key] = ExperimentFile.ToJsonValue(value);
-            optimizers.Add(new JsonObject { ["label"] = o.Label, ["optimizer"] = o.Spec.Name, ["options"] = options });
+            var item = new JsonObject { ["label"] = o.Label, ["optimizer"] = o.Spec.Name, ["options"] = options };
+            if (o.Schedules.Count > 0) item["schedules"] = new JsonArray([.. o.Schedules.Select(s => JsonValue.Create(s.ToString()))]);
+            optimizers.Add(item);
         }
         return new JsonObject
         {

@@ -5,7 +5,7 @@ namespace Descent.Lab.Compare;
 
 /// <summary>
 /// Reads an experiment from JSON — the format of a run's config.json, so a finished run can be repeated with
-/// <c>--experiment runs/NAME/config.json</c>.
+/// <c>--experiment runs/NAME/config.json</c> — or from YAML with the same keys (files ending in .yaml or .yml).
 /// </summary>
 /// <remarks>
 /// <code>
@@ -16,13 +16,27 @@ namespace Descent.Lab.Compare;
 ///   "preset": "lectures",              // optional: the preset's optimizers come first
 ///   "optimizers": [
 ///     "adamw:lr=1e-3,weight_decay=0.01",                                      // the --optimizers syntax, or
-///     { "label": "slow", "optimizer": "sgd", "options": { "lr": 0.01, "momentum": 0.9 } }
+///     { "label": "slow", "optimizer": "sgd", "options": { "lr": 0.01, "momentum": 0.9 } },
+///     { "label": "ramp", "optimizer": "sgd", "options": { "lr": 0.05, "momentum": 0.5 },
+///       "schedules": ["momentum=ramp:start=0.5,end=0.9@epoch"] }    // the --schedule syntax
 ///   ],
 ///   "landscapes": ["rosenbrock", "quadratic"], "landscape_steps": 300
 /// }
 /// </code>
 /// Every key is optional except "problem" and some optimizer. Unknown keys are errors listing the known ones; keys a
-/// run's config.json adds ("environment", "started_at", ...) are ignored.
+/// run's config.json adds ("environment", "started_at", ...) are ignored. The same in YAML:
+/// <code>
+/// name: schedules
+/// problem: fmnist-mlp
+/// epochs: 5
+/// seeds: 2
+/// optimizers:
+///   - "fixed=sgd:lr=0.05,momentum=0.9"
+///   - label: ramp
+///     optimizer: sgd
+///     options: { lr: 0.05, momentum: 0.5 }
+///     schedules: ["momentum=ramp:start=0.5,end=0.9@epoch"]
+/// </code>
 /// </remarks>
 public static class ExperimentFile
 {
@@ -31,20 +45,27 @@ public static class ExperimentFile
 
     private static readonly string[] Ignored = ["format", "environment", "started_at", "command", "problem_description", "experiment"];
 
-    /// <summary>Reads and validates an experiment file; errors name the file and the key.</summary>
+    /// <summary>Reads and validates an experiment file (YAML when its name ends in .yaml or .yml, else JSON); errors name the file and the key.</summary>
     public static Experiment Load(string path, string? defaultName = null)
     {
         string text = File.ReadAllText(path);
-        try { return Parse(text, defaultName ?? Path.GetFileNameWithoutExtension(path)); }
+        bool yaml = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        try { return Parse(yaml ? YamlDocument.Parse(text) : ParseJson(text), defaultName ?? Path.GetFileNameWithoutExtension(path)); }
         catch (ArgumentException e) { throw new ArgumentException($"experiment file {path}: {e.Message}"); }
     }
 
     /// <summary>Parses experiment JSON; <paramref name="defaultName"/> is the name when the file has none.</summary>
-    public static Experiment Parse(string json, string defaultName)
+    public static Experiment Parse(string json, string defaultName) => Parse(ParseJson(json), defaultName);
+
+    private static JsonNode? ParseJson(string json)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        try { return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new ArgumentException($"not valid JSON: {e.Message}"); }
+    }
+
+    /// <summary>Reads an experiment from a JSON tree (parsed from JSON or YAML).</summary>
+    public static Experiment Parse(JsonNode? root, string defaultName)
+    {
         if (root is JsonObject { } wrapper && wrapper["experiment"] is JsonObject inner) root = inner;  // a run's config.json
         if (root is not JsonObject obj) throw new ArgumentException("the experiment must be a JSON object");
         foreach (var (key, _) in obj)
@@ -95,15 +116,21 @@ public static class ExperimentFile
     private static OptimizerEntry ParseEntry(JsonObject o)
     {
         foreach (var (key, _) in o)
-            if (key is not ("label" or "optimizer" or "options"))
-                throw new ArgumentException($"unknown key '{key}' in an optimizer; its keys: label, optimizer, options");
+            if (key is not ("label" or "optimizer" or "options" or "schedules"))
+                throw new ArgumentException($"unknown key '{key}' in an optimizer; its keys: label, optimizer, options, schedules");
         string name = o["optimizer"] is { } n ? String(n, "optimizer") : throw new ArgumentException("an optimizer needs \"optimizer\" (its name)");
         string label = o["label"] is { } l ? String(l, "label") : name;
         var options = new Dictionary<string, object>();
         if (o["options"] is JsonObject opts)
             foreach (var (key, value) in opts) options[key] = FromJsonValue(value, $"options.{key}");
         else if (o["options"] is not null) throw new ArgumentException($"\"options\" of optimizer '{label}' must be an object");
-        return OptimizerList.Create(label, name, options);
+        IReadOnlyList<string> schedules = o["schedules"] switch
+        {
+            null => [],
+            JsonArray a => [.. a.Select(x => String(x, "schedules[]"))],
+            var one => [String(one, "schedules")],
+        };
+        return OptimizerList.Create(label, name, options, OptimizerList.ParseSchedules(label, schedules));
     }
 
     private static object FromJsonValue(JsonNode? node, string where) => node switch

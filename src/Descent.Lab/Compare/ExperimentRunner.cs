@@ -36,40 +36,39 @@ public interface ICompareObserver
 /// <summary>
 /// Runs an experiment: for each seed, each optimizer in turn trains the problem's model with the trainer,
 /// starting from the same initial weights and seeing the same minibatches in the same order (checked: a run whose
-/// initial weights or batch labels differ from the seed's first run is an error). Writes the per-step train loss
-/// and the per-epoch metrics (see <see cref="MetricRow"/>) to the sink as they happen. A run that diverges is
-/// recorded as such and the comparison goes on.
+/// initial weights or random generator differ from the seed's first run is an error). Writes the per-step train
+/// loss and the per-epoch metrics (see <see cref="MetricRecorder"/>) to the sink as they happen. A run that
+/// diverges is recorded as such and the comparison goes on.
 /// </summary>
-public sealed class ExperimentRunner(Experiment experiment, Problem problem, ProblemData data, IMetricSink sink)
+/// <remarks>
+/// With <see cref="ComparisonCheckpoints"/>, every run writes checkpoints as it trains and a marker when it ends;
+/// <paramref name="resume"/> then skips the runs that ended and continues the interrupted one from its newest
+/// checkpoint, so that a killed comparison, resumed, writes the rows an uninterrupted one would (the sink must hold
+/// the rows <see cref="ComparisonCheckpoints.KeepsRow"/> keeps).
+/// </remarks>
+public sealed class ExperimentRunner(Experiment experiment, Problem problem, ProblemData data, IMetricSink sink,
+    ComparisonCheckpoints? checkpoints = null, bool resume = false)
 {
     /// <summary>Runs every (seed, optimizer) pair; returns the outcomes in the order run.</summary>
     public IReadOnlyList<RunOutcome> Run(ICompareObserver? observer = null)
     {
         experiment.Validate();
+        if (resume && checkpoints is null) throw new InvalidOperationException("resuming a comparison needs its checkpoints");
         observer ??= new NullObserver();
-        bool hasAccuracy = problem is not ILossOnlyProblem;
         var outcomes = new List<RunOutcome>();
         int index = 0;
         foreach (ulong seed in experiment.Seeds)
         {
-            (double Sum, ulong Hash)? seedInit = null;
-            ulong? seedBatches = null;
+            RunStart? seedStart = null;
             foreach (var entry in experiment.Optimizers)
             {
-                var recording = new RecordingProblem(problem, hasAccuracy);
-                var trainer = new Trainer(recording, data, entry.Spec, experiment.TrainingOptions(seed));
-                var init = Fingerprint(trainer);
-                if (seedInit is { } expected && expected != init)
-                    throw new InvalidOperationException($"optimizer '{entry.Label}' does not start from the same weights as the others for seed {seed}");
-                seedInit = init;
+                var trainer = new Trainer(problem, data, entry.Spec, experiment.TrainingOptions(seed, entry));
+                var start = RunStart.Of(trainer);
+                if (seedStart is { } expected && expected != start)
+                    throw new InvalidOperationException($"optimizer '{entry.Label}' does not start from the same weights and data order as the others for seed {seed}");
+                seedStart = start;
                 var run = new RunInfo(++index, experiment.RunCount, entry.Label, entry.Spec, seed, experiment.Epochs, trainer.BatchesPerEpoch);
-                var outcome = RunOne(run, recording, trainer, hasAccuracy, observer);
-                if (!outcome.Diverged)
-                {
-                    if (seedBatches is { } batches && batches != recording.LabelHash)
-                        throw new InvalidOperationException($"optimizer '{entry.Label}' did not see the same minibatches as the others for seed {seed}");
-                    seedBatches = recording.LabelHash;
-                }
+                var outcome = RunOne(run, entry, trainer, observer);
                 outcomes.Add(outcome);
                 observer.RunFinished(outcome);
             }
@@ -77,70 +76,44 @@ public sealed class ExperimentRunner(Experiment experiment, Problem problem, Pro
         return outcomes;
     }
 
-    private RunOutcome RunOne(RunInfo run, RecordingProblem recording, Trainer trainer, bool hasAccuracy, ICompareObserver observer)
+    private RunOutcome RunOne(RunInfo run, OptimizerEntry entry, Trainer trainer, ICompareObserver observer)
     {
-        observer.RunStarted(run);
-        var clock = Stopwatch.StartNew();
-        var epochs = new List<EpochSummary>();
-        void Row(string scope, int epoch, long step, string split, string metric, double value) =>
-            sink.Write(new MetricRow(problem.Name, run.Label, run.Seed, scope, epoch, step, split, metric, value, clock.Elapsed.TotalSeconds));
-
-        var (initialLoss, initialAccuracy) = Evaluation.Run(problem, trainer.Model, trainer.Data.Test, experiment.EvalBatchSize);
-        Row(MetricRow.EpochScope, 0, 0, "test", "loss", initialLoss);
-        if (hasAccuracy) Row(MetricRow.EpochScope, 0, 0, "test", "accuracy", initialAccuracy);
-        Row(MetricRow.EpochScope, 0, 0, "", "lr", trainer.Optimizer.ParamGroups[0].Options.Lr);
-
-        int perEpoch = trainer.BatchesPerEpoch;
-        long lastStep = 0;
-        for (int epoch = 1; epoch <= experiment.Epochs; epoch++)
+        var policy = checkpoints?.PolicyFor(run.Index, trainer.BatchesPerEpoch);
+        if (resume)
         {
-            recording.TakeAccuracy();
-            EpochResult result;
-            try
-            {
-                result = trainer.RunEpoch(epoch, (e, done) =>
-                {
-                    long step = (long)(e - 1) * perEpoch + done;
-                    lastStep = step;
-                    Row(MetricRow.StepScope, e, step, "train", "loss", recording.LastLoss);
-                    observer.StepDone(run, e, done, recording.LastLoss);
-                });
-            }
-            catch (TrainingDivergedException e)
-            {
-                Row(MetricRow.EpochScope, epoch, lastStep + 1, "train", "diverged", 1);
-                return new RunOutcome(run, epochs, e.Message);
-            }
-            double trainAccuracy = hasAccuracy ? recording.TakeAccuracy() : double.NaN;
-            long stepsDone = (long)epoch * perEpoch;
-            Row(MetricRow.EpochScope, epoch, stepsDone, "train", "loss", result.TrainLoss);
-            if (hasAccuracy) Row(MetricRow.EpochScope, epoch, stepsDone, "train", "accuracy", trainAccuracy);
-            Row(MetricRow.EpochScope, epoch, stepsDone, "test", "loss", result.TestLoss);
-            if (hasAccuracy) Row(MetricRow.EpochScope, epoch, stepsDone, "test", "accuracy", result.TestAccuracy);
-            Row(MetricRow.EpochScope, epoch, stepsDone, "", "lr", result.Lr);
-            Row(MetricRow.EpochScope, epoch, stepsDone, "train", "seconds", result.Seconds);
-            var summary = new EpochSummary(epoch, stepsDone, result.TrainLoss, trainAccuracy, result.TestLoss,
-                hasAccuracy ? result.TestAccuracy : double.NaN, result.Lr, result.Seconds, clock.Elapsed.TotalSeconds);
-            epochs.Add(summary);
-            observer.EpochDone(run, summary);
+            if (checkpoints!.EndOf(run.Index) is { } end) return new RunOutcome(run, [], end.Diverged ? end.Message ?? "diverged" : null);
+            policy!.ResumeLatest(trainer);
         }
-        return new RunOutcome(run, epochs, null);
+        policy?.Prepare(trainer);
+        observer.RunStarted(run);
+        var recorder = new MetricRecorder(run, problem.Name, entry.Schedules.Count > 0, sink, observer);
+        string? divergence = null;
+        try
+        {
+            if (policy is null) trainer.Run(recorder);
+            else trainer.Run(recorder, policy);
+        }
+        catch (TrainingDivergedException e)
+        {
+            divergence = e.Message;
+        }
+        checkpoints?.MarkEnded(run.Index, new RunEnd(divergence is not null, divergence));
+        var epochs = trainer.History.Take(trainer.History.Count - recorder.Epochs.Count)
+            .Select(r => MetricRecorder.Summarize(r, (long)r.Epoch * trainer.BatchesPerEpoch, double.NaN)).Concat(recorder.Epochs).ToList();
+        return new RunOutcome(run, epochs, divergence);
     }
 
-    /// <summary>The sum and a hash of the initial parameters' bits.</summary>
-    private static (double Sum, ulong Hash) Fingerprint(Trainer trainer)
+    /// <summary>What every optimizer of a seed must share: the initial weights' bits and the generator that orders the batches.</summary>
+    private readonly record struct RunStart(ulong WeightsHash, RngState Rng)
     {
-        double sum = 0;
-        ulong hash = 14695981039346656037UL;
-        foreach (var p in trainer.Model.NamedParameters())
+        public static RunStart Of(Trainer trainer)
         {
-            foreach (float v in p.Value.Span)
-            {
-                sum += v;
-                hash = (hash ^ BitConverter.SingleToUInt32Bits(v)) * 1099511628211UL;
-            }
+            ulong hash = 14695981039346656037UL;
+            foreach (var p in trainer.Model.NamedParameters())
+                foreach (float v in p.Value.Span)
+                    hash = (hash ^ BitConverter.SingleToUInt32Bits(v)) * 1099511628211UL;
+            return new RunStart(hash, trainer.CaptureState().Rng);
         }
-        return (sum, hash);
     }
 
     private sealed class NullObserver : ICompareObserver;

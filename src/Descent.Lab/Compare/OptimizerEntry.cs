@@ -1,10 +1,31 @@
 using Descent.Lab.Training;
+using Descent.Schedules;
 
 namespace Descent.Lab.Compare;
 
-/// <summary>One optimizer of a comparison: the label it is reported under (such as "momentum") and what it is.</summary>
+/// <summary>
+/// One optimizer of a comparison: the label it is reported under (such as "momentum"), what it is, and the
+/// schedules that drive its hyper-parameters during the run (none: fixed hyper-parameters).
+/// </summary>
 public sealed record OptimizerEntry(string Label, OptimizerSpec Spec)
 {
-    /// <summary>"label = spec", such as "momentum = sgd(lr=0.05, momentum=0.9)".</summary>
-    public override string ToString() => $"{Label} = {Spec}";
+    /// <summary>Creates an entry whose hyper-parameters follow <paramref name="schedules"/>.</summary>
+    public OptimizerEntry(string label, OptimizerSpec spec, IReadOnlyList<ScheduleSpec> schedules) : this(label, spec) => Schedules = schedules;
+
+    /// <summary>Schedules of the learning rate, momentum or other hyper-parameters, in the <c>--schedule</c> syntax.</summary>
+    public IReadOnlyList<ScheduleSpec> Schedules { get; init; } = [];
+
+    /// <summary>"label = spec | schedule ...", such as "ramp = sgd(lr=0.05, momentum=0.5) | momentum=ramp:start=0.5,end=0.9@epoch".</summary>
+    public override string ToString() => $"{Label} = {Describe()}";
+
+    /// <summary>The optimizer and its schedules, without the label.</summary>
+    public string Describe() => string.Join(" | ", [Spec.ToString(), .. Schedules.Select(s => s.ToString())]);
+
+    /// <summary>Value equality, schedules included (compared by their canonical text).</summary>
+    public bool Equals(OptimizerEntry? other) =>
+        other is not null && Label == other.Label && Spec.ToString() == other.Spec.ToString()
+        && Schedules.Select(s => s.ToString()).SequenceEqual(other.Schedules.Select(s => s.ToString()));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Label, Spec.ToString());
 }

@@ -1,18 +1,22 @@
 using System.Globalization;
 using Descent.Lab.Training;
 using Descent.Optim;
+using Descent.Schedules;
 
 namespace Descent.Lab.Compare;
 
 /// <summary>
-/// Parses a list of optimizers written as <c>"[LABEL=]NAME[:KEY=VALUE,...]; ..."</c>, for example
-/// <c>"sgd:lr=0.05; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3"</c>.
+/// Parses a list of optimizers written as <c>"[LABEL=]NAME[:KEY=VALUE,...][ | SCHEDULE ...]; ..."</c>, for example
+/// <c>"sgd:lr=0.05; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3"</c> or, with scheduled learning,
+/// <c>"ramp=sgd:lr=0.05,momentum=0.5 | momentum=ramp:start=0.5,end=0.9@epoch; cosine=sgd:lr=0.05,momentum=0.9 | cosine@step"</c>.
 /// </summary>
 /// <remarks>
 /// <para>NAME is a torch.optim optimizer (any case: sgd, adam, rmsprop, ...), one of the named variants
 /// <c>momentum</c> (sgd with momentum 0.9) and <c>nesterov</c> (sgd with Nesterov momentum 0.9), or a preset such
 /// as <c>lectures</c> standing alone for several entries. KEY is a torch keyword (lr, momentum, betas,
 /// weight_decay, ...); VALUE a number, true/false, or a pair written (a,b) or [a,b].</para>
+/// <para>Each SCHEDULE after a '|' drives a hyper-parameter of that entry during the run, in the syntax of
+/// <c>descent train --schedule</c> (<see cref="ScheduleSpec.Parse"/>): <c>[TARGET=]NAME[:KEY=VALUE,...][@step|@epoch]</c>.</para>
 /// <para>LABEL defaults to NAME; when two entries would share a label, each takes its options as well, such as
 /// "adam(lr=0.01)". Unknown names and options are errors listing the valid ones.</para>
 /// </remarks>
@@ -38,12 +42,12 @@ public static class OptimizerList
     public static IReadOnlyList<OptimizerEntry> Parse(string text, Func<string, IReadOnlyList<OptimizerEntry>?>? presets = null)
     {
         presets ??= name => Presets.TryGet(name, out var found) ? found : null;
-        var entries = new List<(string? Label, string Name, OptimizerSpec Spec)>();
+        var entries = new List<(string? Label, string Name, OptimizerSpec Spec, IReadOnlyList<ScheduleSpec> Schedules)>();
         foreach (string raw in text.Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (presets(raw) is { } preset)
             {
-                entries.AddRange(preset.Select(e => ((string?)e.Label, e.Label, e.Spec)));
+                entries.AddRange(preset.Select(e => ((string?)e.Label, e.Label, e.Spec, e.Schedules)));
                 continue;
             }
             entries.Add(ParseEntry(raw));
@@ -52,16 +56,33 @@ public static class OptimizerList
         return Label(entries);
     }
 
-    /// <summary>Builds one entry from a name and options, applying a named variant's defaults.</summary>
-    public static OptimizerEntry Create(string label, string name, IReadOnlyDictionary<string, object> options)
+    /// <summary>Builds one entry from a name, options and schedules, applying a named variant's defaults.</summary>
+    public static OptimizerEntry Create(string label, string name, IReadOnlyDictionary<string, object> options, IReadOnlyList<ScheduleSpec>? schedules = null)
     {
         var spec = Resolve(name, options);
-        Validate(label, spec);
-        return new OptimizerEntry(label, spec);
+        schedules ??= [];
+        Validate(label, spec, schedules);
+        return new OptimizerEntry(label, spec, schedules);
     }
 
-    private static (string? Label, string Name, OptimizerSpec Spec) ParseEntry(string raw)
+    /// <summary>Parses the schedules of an entry; a malformed one is an error naming the entry.</summary>
+    public static IReadOnlyList<ScheduleSpec> ParseSchedules(string entry, IEnumerable<string> texts)
     {
+        var result = new List<ScheduleSpec>();
+        foreach (string text in texts)
+        {
+            if (text.Trim().Length == 0) throw new ArgumentException($"invalid optimizer entry '{entry}': an empty schedule after '|'");
+            try { result.Add(ScheduleSpec.Parse(text)); }
+            catch (ArgumentException e) { throw new ArgumentException($"invalid optimizer entry '{entry}': {e.Message.Split(" (Parameter")[0]}"); }
+        }
+        return result;
+    }
+
+    private static (string? Label, string Name, OptimizerSpec Spec, IReadOnlyList<ScheduleSpec> Schedules) ParseEntry(string entry)
+    {
+        var parts = entry.Split('|');
+        string raw = parts[0].Trim();
+        var schedules = ParseSchedules(entry, parts.Skip(1));
         int colon = raw.IndexOf(':'), equals = raw.IndexOf('=');
         string? label = null;
         string rest = raw;
@@ -84,8 +105,8 @@ public static class OptimizerList
             options[key] = ParseValue(raw, key, assignment[(eq + 1)..].Trim());
         }
         var spec = Resolve(name, options);
-        Validate(label ?? name, spec);
-        return (label, name.ToLowerInvariant(), spec);
+        Validate(label ?? name, spec, schedules);
+        return (label, name.ToLowerInvariant(), spec, schedules);
     }
 
     private static OptimizerSpec Resolve(string name, IReadOnlyDictionary<string, object> options)
@@ -101,24 +122,28 @@ public static class OptimizerList
         return new OptimizerSpec(name.ToLowerInvariant(), new Dictionary<string, object>(options));
     }
 
-    private static void Validate(string label, OptimizerSpec spec)
+    private static void Validate(string label, OptimizerSpec spec, IReadOnlyList<ScheduleSpec> schedules)
     {
-        try { spec.Validate(); }
+        try
+        {
+            var optimizer = spec.Validate();
+            if (schedules.Count > 0) ScheduleSet.Build(schedules, optimizer, stepsPerEpoch: 1, epochs: 1);
+        }
         catch (ArgumentException e) { throw new ArgumentException($"optimizer '{label}': {e.Message.Split(" (Parameter")[0]}"); }
     }
 
-    private static IReadOnlyList<OptimizerEntry> Label(List<(string? Label, string Name, OptimizerSpec Spec)> entries)
+    private static IReadOnlyList<OptimizerEntry> Label(List<(string? Label, string Name, OptimizerSpec Spec, IReadOnlyList<ScheduleSpec> Schedules)> entries)
     {
         var defaults = entries.Select(e => e.Label ?? e.Name).ToList();
         var counts = defaults.GroupBy(l => l, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
         var result = new List<OptimizerEntry>();
         for (int i = 0; i < entries.Count; i++)
         {
-            var (label, name, spec) = entries[i];
+            var (label, name, spec, schedules) = entries[i];
             string final = label ?? (counts[name] > 1 ? $"{name}({string.Join(", ", spec.Options.Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"))})" : name);
             if (result.Any(r => string.Equals(r.Label, final, StringComparison.OrdinalIgnoreCase)))
                 throw new ArgumentException($"two optimizers are labelled '{final}'; label them, as in \"fast={name}:...; slow={name}:...\"");
-            result.Add(new OptimizerEntry(final, spec));
+            result.Add(new OptimizerEntry(final, spec, schedules));
         }
         return result;
     }

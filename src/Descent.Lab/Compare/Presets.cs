@@ -1,4 +1,5 @@
 using Descent.Lab.Training;
+using Descent.Schedules;
 
 namespace Descent.Lab.Compare;
 
@@ -6,9 +7,9 @@ namespace Descent.Lab.Compare;
 public static class Presets
 {
     /// <summary>
-    /// The seven optimizers of the lecture notes with learning rates that work on fmnist-mlp (batch 128), those of
-    /// the PyTorch reference script: sgd 0.1, momentum 0.05 (μ 0.9), nesterov 0.05 (μ 0.9), adagrad 0.01,
-    /// adadelta 1.0, rmsprop 1e-3, adam 1e-3.
+    /// The seven optimizers of the lecture notes (SGD, momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam) with
+    /// learning rates that work on fmnist-mlp (batch 128), those of the PyTorch reference script: sgd 0.1,
+    /// momentum 0.05 (μ 0.9), nesterov 0.05 (μ 0.9), adagrad 0.01, adadelta 1.0, rmsprop 1e-3, adam 1e-3.
     /// </summary>
     public static IReadOnlyList<OptimizerEntry> Lectures { get; } =
     [
@@ -21,13 +22,34 @@ public static class Presets
         new("adam", Spec("adam", ("lr", 1e-3))),
     ];
 
+    /// <summary>
+    /// The lecture notes' "scheduled learning": SGD with momentum (lr 0.05) five ways — momentum fixed at 0.9; momentum
+    /// ramped linearly from 0.5 to 0.9 over the run, per epoch; step decay of the learning rate (halved every
+    /// 2 epochs); cosine annealing of the learning rate to 0 over the run, per step; and the one-cycle policy (lr up to
+    /// 0.1 and back down while momentum cycles 0.95 → 0.85 → 0.95, per step). Every schedule's length is the run's.
+    /// </summary>
+    public static IReadOnlyList<OptimizerEntry> Schedules { get; } =
+    [
+        new("momentum 0.9", Spec("sgd", ("lr", 0.05), ("momentum", 0.9))),
+        new("momentum 0.5→0.9", Spec("sgd", ("lr", 0.05), ("momentum", 0.5)), [ScheduleSpec.Parse("momentum=ramp:start=0.5,end=0.9@epoch")]),
+        new("step decay", Spec("sgd", ("lr", 0.05), ("momentum", 0.9)), [ScheduleSpec.Parse("step:step_size=2,gamma=0.5@epoch")]),
+        new("cosine", Spec("sgd", ("lr", 0.05), ("momentum", 0.9)), [ScheduleSpec.Parse("cosine@step")]),
+        new("one-cycle", Spec("sgd", ("lr", 0.05), ("momentum", 0.9)), [ScheduleSpec.Parse("onecycle:max_lr=0.1")]),
+    ];
+
+    private static readonly Dictionary<string, IReadOnlyList<OptimizerEntry>> All = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["lectures"] = Lectures,
+        ["schedules"] = Schedules,
+    };
+
     /// <summary>The preset names.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lectures"];
+    public static IReadOnlyList<string> Names { get; } = [.. All.Keys];
 
     /// <summary>The preset called <paramref name="name"/>, if there is one.</summary>
     public static bool TryGet(string name, out IReadOnlyList<OptimizerEntry> entries)
     {
-        entries = name.Trim().Equals("lectures", StringComparison.OrdinalIgnoreCase) ? Lectures : [];
+        entries = All.TryGetValue(name.Trim(), out var found) ? found : [];
         return entries.Count > 0;
     }
 

@@ -29,12 +29,13 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     private readonly StreamWriter _csv;
     private readonly StreamWriter _jsonl;
 
-    private RunDirectory(string path)
+    private RunDirectory(string path, bool append)
     {
         Path = path;
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        _csv = new StreamWriter(System.IO.Path.Combine(path, CsvFile), append: false, utf8);
-        _jsonl = new StreamWriter(System.IO.Path.Combine(path, JsonlFile), append: false, utf8);
+        _csv = new StreamWriter(System.IO.Path.Combine(path, CsvFile), append, utf8);
+        _jsonl = new StreamWriter(System.IO.Path.Combine(path, JsonlFile), append, utf8);
+        if (append) return;
         _csv.WriteLine(MetricRow.CsvHeader);
         _csv.Flush();
     }
@@ -42,21 +43,90 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     /// <summary>The directory.</summary>
     public string Path { get; }
 
+    /// <summary>The "format" of config.json that marks a directory as a comparison's.</summary>
+    public const string Format = "descent-compare/1";
+
     /// <summary>
-    /// Creates <paramref name="root"/>/<paramref name="name"/>. When it exists: with <paramref name="force"/> it is
-    /// deleted first, otherwise <see cref="RunExistsException"/> is thrown and nothing is touched.
+    /// Creates <paramref name="root"/>/<paramref name="name"/>. When it exists: with <paramref name="force"/> and when
+    /// it is a comparison's directory (its config.json says so), the files Descent wrote there are deleted first
+    /// (anything else stays); otherwise <see cref="RunExistsException"/> is thrown and nothing is touched.
     /// </summary>
     public static RunDirectory Create(string root, string name, bool force)
     {
         string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, name));
-        if (Directory.Exists(path) || File.Exists(path))
+        if (File.Exists(path)) throw new RunExistsException($"{path} is a file, not a run directory; choose another --name");
+        if (Directory.Exists(path))
         {
             if (!force)
-                throw new RunExistsException($"the run directory {path} exists already; choose another --name or pass --force to replace it");
-            if (File.Exists(path)) File.Delete(path); else Directory.Delete(path, recursive: true);
+                throw new RunExistsException($"the run directory {path} exists already; choose another --name, --resume it, or pass --force to replace it");
+            if (!IsComparison(path))
+                throw new RunExistsException($"{path} exists and is not a comparison's directory (it has no {ConfigFile} written by descent compare); --force replaces only those: choose another --name");
+            DeleteOwnFiles(path);
         }
         Directory.CreateDirectory(path);
-        return new RunDirectory(path);
+        return new RunDirectory(path, append: false);
+    }
+
+    /// <summary>
+    /// Opens an interrupted comparison's directory to continue it: the metrics files are rewritten (atomically) with
+    /// the complete rows that <paramref name="keep"/> accepts, in their order, and further rows are appended.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">There is no comparison in <paramref name="path"/>.</exception>
+    public static RunDirectory Resume(string path, Func<MetricRow, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        path = System.IO.Path.GetFullPath(path);
+        if (!IsComparison(path)) throw new DirectoryNotFoundException($"{path} is not a comparison's directory: it has no {ConfigFile} written by descent compare");
+        string csv = System.IO.Path.Combine(path, CsvFile);
+        var rows = File.Exists(csv) ? ReadCsv(csv).Where(keep).ToList() : [];
+        Checkpoints.AtomicFile.Write(csv, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            writer.WriteLine(MetricRow.CsvHeader);
+            foreach (var row in rows) writer.WriteLine(row.ToCsv());
+        });
+        Checkpoints.AtomicFile.Write(System.IO.Path.Combine(path, JsonlFile), stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            foreach (var row in rows) writer.WriteLine(row.ToJson());
+        });
+        return new RunDirectory(path, append: true);
+    }
+
+    /// <summary>Whether <paramref name="path"/> holds a config.json written by descent compare.</summary>
+    public static bool IsComparison(string path)
+    {
+        string config = System.IO.Path.Combine(path, ConfigFile);
+        if (!File.Exists(config)) return false;
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(config));
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && format.GetString() == Format;
+        }
+        catch (JsonException) { return false; }
+    }
+
+    /// <summary>Deletes what descent compare writes in a run directory, and nothing else.</summary>
+    private static void DeleteOwnFiles(string path)
+    {
+        foreach (string file in new[] { ConfigFile, CsvFile, JsonlFile, ReportFile })
+            File.Delete(System.IO.Path.Combine(path, file));
+        foreach (string file in Directory.EnumerateFiles(path, "landscape-*.*"))
+            if (System.IO.Path.GetExtension(file) is ".svg" or ".txt" or ".png") File.Delete(file);
+        string checkpoints = System.IO.Path.Combine(path, ComparisonCheckpoints.FolderName);
+        if (!Directory.Exists(checkpoints)) return;
+        foreach (string run in Directory.EnumerateDirectories(checkpoints, "run-*"))
+        {
+            foreach (string file in Directory.EnumerateFiles(run))
+            {
+                string name = System.IO.Path.GetFileName(file);
+                if (name == ComparisonCheckpoints.EndFile || name.StartsWith(Training.CheckpointDirectory.Prefix, StringComparison.Ordinal) || Checkpoints.AtomicFile.IsTemporary(name))
+                    File.Delete(file);
+            }
+            if (!Directory.EnumerateFileSystemEntries(run).Any()) Directory.Delete(run);
+        }
+        if (!Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
     }
 
     /// <summary>Writes config.json.</summary>

@@ -20,12 +20,12 @@ public static class Curves
             .ToList();
 
     /// <summary>
-    /// The per-step train loss for each optimizer, averaged within windows of steps so that each curve has at most
-    /// <paramref name="maxPoints"/> points (x is the last step of the window), then over seeds.
+    /// A per-step metric (by default the train loss) for each optimizer, averaged within windows of steps so that each
+    /// curve has at most <paramref name="maxPoints"/> points (x is the last step of the window), then over seeds.
     /// </summary>
-    public static IReadOnlyList<Curve> PerStep(IEnumerable<MetricRow> rows, int maxPoints = 200)
+    public static IReadOnlyList<Curve> PerStep(IEnumerable<MetricRow> rows, int maxPoints = 200, string split = "train", string metric = "loss")
     {
-        var steps = rows.Where(r => r.Scope == MetricRow.StepScope && r.Metric == "loss" && double.IsFinite(r.Value)).ToList();
+        var steps = rows.Where(r => r.Scope == MetricRow.StepScope && r.Split == split && r.Metric == metric && double.IsFinite(r.Value)).ToList();
         if (steps.Count == 0) return [];
         long lastStep = steps.Max(r => r.Step);
         long window = Math.Max(1, (lastStep + maxPoints - 1) / maxPoints);
@@ -35,6 +35,17 @@ public static class Curves
                 .Select(w => (w.Key.Seed, X: (double)Math.Min(lastStep, (w.Key.Window + 1) * window), Y: w.Average(r => r.Value)));
             return Aggregate(g.Key, points);
         }).ToList();
+    }
+
+    /// <summary>
+    /// A hyper-parameter ("lr" or "momentum") per step, for each optimizer whose value changes during its runs (the
+    /// runs of scheduled entries record it after every step). Empty when it is constant for every optimizer.
+    /// </summary>
+    public static IReadOnlyList<Curve> Varying(IReadOnlyList<MetricRow> rows, string metric)
+    {
+        var varying = rows.Where(r => r.Split == "" && r.Metric == metric && double.IsFinite(r.Value))
+            .GroupBy(r => r.Optimizer).Where(g => g.Select(r => r.Value).Distinct().Skip(1).Any()).Select(g => g.Key).ToHashSet();
+        return varying.Count == 0 ? [] : PerStep(rows.Where(r => varying.Contains(r.Optimizer)), maxPoints: 400, split: "", metric: metric);
     }
 
     /// <summary>The window size of <see cref="PerStep"/> for these rows.</summary>

@@ -90,6 +90,10 @@ public static class HtmlReport
             yield return Chart("Test accuracy per epoch", "epoch", "test accuracy (%)", Curves.PerEpoch(rows, "test", "accuracy", 100, fromEpoch: 1), colors, AxisScale.Linear, LegendPosition.Right, w, h, points: true);
             yield return Chart("Training accuracy per epoch", "epoch", "train accuracy (%)", Curves.PerEpoch(rows, "train", "accuracy", 100), colors, AxisScale.Linear, LegendPosition.Right, w, h, points: true);
         }
+        if (Curves.Varying(rows, "lr") is { Count: > 0 } lr)
+            yield return Chart("Learning rate per step (scheduled optimizers)", "step", "learning rate", lr, colors, AxisScale.Linear, LegendPosition.Right, w, h);
+        if (Curves.Varying(rows, "momentum") is { Count: > 0 } momentum)
+            yield return Chart("Momentum per step (scheduled optimizers; β₁ for Adam)", "step", "momentum", momentum, colors, AxisScale.Linear, LegendPosition.Right, w, h);
     }
 
     private static string Chart(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, IReadOnlyDictionary<string, string> colors,

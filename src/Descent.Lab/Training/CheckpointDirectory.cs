@@ -70,7 +70,7 @@ public sealed class CheckpointDirectory
     {
         long? free = FreeBytes(Path);
         if (free is long f && f < bytes)
-            throw new CheckpointWriteException(Path, $"not enough free space for a checkpoint: {f:N0} bytes free, a checkpoint needs at least {bytes:N0}");
+            throw new CheckpointWriteException(Path, $"not enough free space for the checkpoints: {f.ToString("N0", CultureInfo.InvariantCulture)} bytes free, they need at least {bytes.ToString("N0", CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>Deletes temporary files left by an interrupted save; returns how many.</summary>

@@ -18,12 +18,15 @@ public sealed record OptimizerSpec(string Name, IReadOnlyDictionary<string, obje
     public Optimizer Create(IReadOnlyList<NamedParameter> parameters) =>
         OptimizerCatalog.Create(Name, parameters, new TorchOptions(Options));
 
-    /// <summary>Checks the name and options now, without a model: the same errors <see cref="Create"/> would give.</summary>
-    public void Validate()
+    /// <summary>
+    /// Checks the name and options now, without a model: the same errors <see cref="Create"/> would give. Returns the
+    /// optimizer built over one probe parameter.
+    /// </summary>
+    public Optimizer Validate()
     {
         var probe = Tensors.Tensor.Zeros(1);
         probe.RequiresGrad = true;
-        Create([new NamedParameter("probe", probe)]);
+        return Create([new NamedParameter("probe", probe)]);
     }
 
     /// <summary>A compact description, such as "sgd(lr=0.05, momentum=0.9)".</summary>

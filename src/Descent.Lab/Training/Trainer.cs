@@ -11,41 +11,23 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 namespace Descent.Lab.Training;
 
 /// <summary>
-/// Raised when a step's loss, or a gradient, is NaN or infinite; names the step, the epoch and (for a gradient, or
-/// when a weight already holds NaN or ∞) the first offending parameter. Nothing was updated by that step.
-/// </summary>
-public sealed class TrainingDivergedException : Exception
-{
-    /// <summary>Creates the exception with a message only.</summary>
-    public TrainingDivergedException(string message) : base(message) { }
-
-    /// <summary>Creates the exception for global step <paramref name="step"/> of <paramref name="epoch"/>.</summary>
-    public TrainingDivergedException(string message, long step, int epoch, string? parameter, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        Step = step;
-        Epoch = epoch;
-        Parameter = parameter;
-    }
-
-    /// <summary>The global step (batches since the start of the run, from 1) that diverged, when known.</summary>
-    public long? Step { get; }
-
-    /// <summary>The epoch (from 1), when known.</summary>
-    public int? Epoch { get; }
-
-    /// <summary>The first parameter whose gradient or value was not finite, when one is known.</summary>
-    public string? Parameter { get; }
-}
-
-/// <summary>
 /// Trains a problem's model with an optimizer: one seeded generator draws the initial weights, then shuffles the
-/// batches (and drives dropout), so the same seed and options give the same numbers.
+/// batches (and drives dropout), so the same seed and options give the same numbers. <see cref="Run(ITrainingObserver[])"/>
+/// is the training loop of Descent — <c>descent train</c>, <c>descent compare</c> and library users all run through it
+/// and follow it with <see cref="ITrainingObserver"/>s (progress, metrics, <see cref="CheckpointPolicy"/>).
 /// </summary>
 /// <remarks>
+/// <para>
 /// A run can be interrupted and resumed with identical results: <see cref="CaptureState"/> (with the model's and
 /// optimizer's state) describes the trainer between two steps, and <see cref="RestoreState"/> puts a freshly built
-/// trainer there; <see cref="TrainingCheckpoint"/> does both through a checkpoint file.
+/// trainer there; <see cref="TrainingCheckpoint"/> does both through a checkpoint file and
+/// <see cref="CheckpointPolicy"/> writes them as the run goes.
+/// </para>
+/// <para>
+/// An optimizer that evaluates the loss several times per step (<see cref="Optim.Optimizer.RequiresClosure"/>, such as
+/// LBFGS) is stepped with a closure over the current minibatch; with a batch size of the whole training set that is
+/// full-batch training.
+/// </para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -57,19 +39,27 @@ public sealed class Trainer
     private readonly TensorArena _arena = new();
     private readonly ScheduleSet? _schedules;
     private readonly List<EpochResult> _history = [];
+    private readonly bool _countsAccuracy;
     private double _lossSum;
     private long _seen;
+    private long _correct;
     private long _step;
     private long _skipped;
     private int _epochInProgress;
     private bool _resumePending;
+    private bool _stopRequested;
 
-    /// <summary>Builds the model and optimizer; nothing is trained until <see cref="Run"/>.</summary>
+    /// <summary>Builds the model and optimizer; nothing is trained until <see cref="Run(ITrainingObserver[])"/>.</summary>
     public Trainer(Problem problem, ProblemData data, OptimizerSpec optimizer, TrainingOptions options)
     {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _problem = problem;
         _options = options;
+        _countsAccuracy = problem is not ILossOnlyProblem;
         _data = new ProblemData(
             options.TrainLimit is int n ? data.Train.Take(Math.Min(n, data.Train.Count)) : data.Train,
             options.TestLimit is int m ? data.Test.Take(Math.Min(m, data.Test.Count)) : data.Test);
@@ -77,14 +67,14 @@ public sealed class Trainer
         Model = problem.CreateModel(_rng);
         Parameters = ParameterBlock.Flatten(Model);
         Optimizer = optimizer.Create(Model.NamedParameters());
-        if (Optimizer is LBFGS)
-            throw new ArgumentException("LBFGS evaluates the loss several times per step through a closure, and the trainer " +
-                "takes one step per minibatch: use LBFGS from the library with Step(closure), or in descent landscape", "Name");
         Optimizer.NonFinitePolicy = options.NonFinitePolicy;
         _loader = new DataLoader(_data.Train, options.BatchSize, shuffle: true, dropLast: false, rng: _rng);
         if (options.Schedules.Count > 0) _schedules = ScheduleSet.Build(options.Schedules, Optimizer, _loader.BatchesPerEpoch, options.Epochs);
         Config = RunConfig.Create(problem, optimizer, options);
     }
+
+    /// <summary>The problem being trained.</summary>
+    public Problem Problem => _problem;
 
     /// <summary>The schedules driving the optimizer, or null when there are none.</summary>
     public ScheduleSet? Schedules => _schedules;
@@ -116,34 +106,63 @@ public sealed class Trainer
     /// <summary>Steps skipped because the loss or a gradient was not finite.</summary>
     public long SkippedSteps => _skipped;
 
-    /// <summary>The epoch <see cref="Run"/> starts with: 1, or where a restored state left off.</summary>
+    /// <summary>The epoch training continues with: 1, or where a restored or stopped state left off.</summary>
     public int NextEpoch { get; private set; } = 1;
+
+    /// <summary>Whether every epoch has been trained.</summary>
+    public bool IsComplete => NextEpoch > _options.Epochs && !_resumePending;
 
     /// <summary>The results of the completed epochs, in order (those before a resume included).</summary>
     public IReadOnlyList<EpochResult> History => _history;
 
     /// <summary>
-    /// Runs every remaining epoch, from <see cref="NextEpoch"/> to the last. <paramref name="onBatch"/> receives
-    /// (epoch, batches done in the epoch) after each step; <paramref name="onEpoch"/> receives each epoch's results.
+    /// Asks <see cref="Run(ITrainingObserver[])"/> to return after the step in progress (call it from an observer): the trainer
+    /// stays where it stopped, and a later run continues from there as if never stopped.
     /// </summary>
-    public IReadOnlyList<EpochResult> Run(Action<int, int>? onBatch = null, Action<EpochResult>? onEpoch = null)
-    {
-        var results = new List<EpochResult>();
-        for (int epoch = NextEpoch; epoch <= _options.Epochs; epoch++)
-        {
-            var result = RunEpoch(epoch, onBatch);
-            results.Add(result);
-            onEpoch?.Invoke(result);
-        }
-        return results;
-    }
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>Trains every remaining epoch, reporting to <paramref name="observers"/>; returns <see cref="History"/>.</summary>
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite (after the observers saw it).</exception>
+    public IReadOnlyList<EpochResult> Run(params ITrainingObserver[] observers) => RunThrough(_options.Epochs, observers);
 
     /// <summary>
-    /// Runs one epoch (numbered from 1, for messages) and evaluates on the test set. <paramref name="onBatch"/>
-    /// receives (epoch, batches done in the epoch) after each step; the trainer's state may be captured there. After
-    /// <see cref="RestoreState"/> of a state within an epoch, this continues that epoch.
+    /// Trains up to and including epoch <paramref name="lastEpoch"/> (at most <see cref="TrainingOptions.Epochs"/>),
+    /// continuing where the trainer is, and reports to <paramref name="observers"/>. Returns <see cref="History"/>;
+    /// it returns early after a step when an observer called <see cref="RequestStop"/>.
     /// </summary>
-    public EpochResult RunEpoch(int epoch, Action<int, int>? onBatch = null)
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite (after the observers saw it).</exception>
+    public IReadOnlyList<EpochResult> RunThrough(int lastEpoch, params ITrainingObserver[] observers)
+    {
+        ArgumentNullException.ThrowIfNull(observers);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lastEpoch, _options.Epochs);
+        _stopRequested = false;
+        foreach (var o in observers) o.RunStarted(this);
+        try
+        {
+            if (_options.EvaluateAtStart && _step == 0 && _history.Count == 0 && !_resumePending)
+            {
+                var (loss, accuracy) = Evaluate();
+                foreach (var o in observers) o.Evaluated(this, new EvaluationResult(0, 0, loss, accuracy));
+            }
+            for (int epoch = NextEpoch; epoch <= lastEpoch; epoch++)
+            {
+                if (!TrainEpoch(epoch, observers)) return _history;
+                var result = _history[^1];
+                foreach (var o in observers) o.Evaluated(this, new EvaluationResult(epoch, _step, result.TestLoss, result.TestAccuracy));
+                foreach (var o in observers) o.EpochDone(this, result);
+            }
+        }
+        catch (TrainingDivergedException e)
+        {
+            foreach (var o in observers) o.Diverged(this, e);
+            throw;
+        }
+        if (IsComplete) foreach (var o in observers) o.RunFinished(this);
+        return _history;
+    }
+
+    /// <summary>Trains one epoch's remaining batches and evaluates; false when stopped within the epoch.</summary>
+    private bool TrainEpoch(int epoch, ITrainingObserver[] observers)
     {
         var clock = Stopwatch.StartNew();
         Model.Train();
@@ -153,57 +172,119 @@ public sealed class Trainer
             _loader.StartEpoch();
             _lossSum = 0;
             _seen = 0;
+            _correct = 0;
         }
         _epochInProgress = epoch;
         long seenNow = 0;
         while (_loader.TryGetNextBatch(out var batch))
         {
             long step = _step + 1;
-            using (_arena.Activate())
-            {
-                var loss = _problem.Loss(Model.Forward(Inputs(batch, _data.Train)), batch.LabelSpan);
-                float value = loss.Item();
-                if (float.IsFinite(value))
-                {
-                    Optimizer.ZeroGrad();
-                    loss.Backward();
-                    long skippedBefore = Optimizer.SkippedSteps;
-                    try { Optimizer.Step(); }
-                    catch (NonFiniteGradientException e)
-                    {
-                        throw new TrainingDivergedException(
-                            $"the gradient of parameter '{e.Parameter}' holds NaN or infinity at {Where(epoch, batch, step)}; nothing was updated",
-                            step, epoch, e.Parameter, e);
-                    }
-                    if (Optimizer.SkippedSteps != skippedBefore) _skipped++;
-                    _lossSum += (double)value * batch.Count;
-                    _seen += batch.Count;
-                }
-                else if (Optimizer.NonFinitePolicy == NonFinitePolicy.SkipStep) _skipped++;
-                else
-                {
-                    string? bad = FirstNonFiniteParameter();
-                    string detail = bad is null ? "" : $"; parameter '{bad}' already holds NaN or infinity";
-                    throw new TrainingDivergedException(
-                        $"the loss became {value.ToString(CultureInfo.InvariantCulture)} at {Where(epoch, batch, step)}{detail}: lower the learning rate",
-                        step, epoch, bad);
-                }
-                _schedules?.AfterOptimizerStep();
-                _arena.Reset();
-            }
+            var (value, skipped, output) = TakeStep(batch, epoch, step);
+            _schedules?.AfterOptimizerStep();
             _step = step;
             seenNow += batch.Count;
-            onBatch?.Invoke(epoch, batch.Index + 1);
+            var info = new TrainingStep(epoch, batch.Index + 1, BatchesPerEpoch, step, value, skipped, output, batch.Labels.AsMemory(0, batch.Count));
+            foreach (var o in observers) o.StepDone(this, info);
+            if (_stopRequested)
+            {
+                _epochInProgress = 0;
+                _resumePending = true;
+                NextEpoch = epoch;
+                return false;
+            }
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
-        var (testLoss, testAccuracy) = Evaluation.Run(_problem, Model, _data.Test, _options.EvalBatchSize);
+        var (testLoss, testAccuracy) = Evaluate();
         double lr = Optimizer.ParamGroups[0].Options.Lr;
         _schedules?.AfterEpoch(testLoss);
-        var result = new EpochResult(epoch, _lossSum / _seen, testLoss, testAccuracy, trainSeconds, seenNow / trainSeconds, lr);
-        _history.Add(result);
+        double trainAccuracy = _countsAccuracy && _seen > 0 ? (double)_correct / _seen : double.NaN;
+        _history.Add(new EpochResult(epoch, _lossSum / _seen, testLoss, testAccuracy, trainSeconds, seenNow / trainSeconds, lr, trainAccuracy));
         _epochInProgress = 0;
         NextEpoch = epoch + 1;
-        return result;
+        return true;
+    }
+
+    /// <summary>One optimizer step on <paramref name="batch"/>: the loss, whether the update was skipped, and the model's output.</summary>
+    private (double Loss, bool Skipped, Tensor Output) TakeStep(Batch batch, int epoch, long step)
+    {
+        using var scope = _arena.Activate();
+        _arena.Reset();   // the previous step's tensors stay valid until here, for the observers
+        var inputs = Inputs(batch, _data.Train);
+        Tensor? output = null;
+        Tensor Closure()
+        {
+            Optimizer.ZeroGrad();
+            var o = Model.Forward(inputs);
+            output ??= o;
+            var l = _problem.Loss(o, batch.LabelSpan);
+            l.Backward();
+            return l;
+        }
+
+        float value;
+        long skippedBefore = Optimizer.SkippedSteps;
+        try
+        {
+            if (Optimizer.RequiresClosure) value = Optimizer.Step(Closure).Item();
+            else
+            {
+                output = Model.Forward(inputs);
+                var loss = _problem.Loss(output, batch.LabelSpan);
+                value = loss.Item();
+                if (!float.IsFinite(value)) return NonFiniteLoss(value, batch, epoch, step, output);
+                Optimizer.ZeroGrad();
+                loss.Backward();
+                Optimizer.Step();
+            }
+        }
+        catch (NonFiniteGradientException e)
+        {
+            throw new TrainingDivergedException(
+                $"the gradient of parameter '{e.Parameter}' holds NaN or infinity at {Where(epoch, batch, step)}; nothing was updated",
+                step, epoch, e.Parameter, e);
+        }
+        if (Optimizer.SkippedSteps != skippedBefore)
+        {
+            _skipped++;
+            return (value, true, output!);
+        }
+        if (!float.IsFinite(value)) return NonFiniteLoss(value, batch, epoch, step, output!);
+        _lossSum += (double)value * batch.Count;
+        _seen += batch.Count;
+        if (_countsAccuracy) _correct += CountCorrect(output!, batch.LabelSpan);
+        return (value, false, output!);
+    }
+
+    private (double, bool, Tensor) NonFiniteLoss(float value, Batch batch, int epoch, long step, Tensor output)
+    {
+        if (Optimizer.NonFinitePolicy == NonFinitePolicy.SkipStep)
+        {
+            _skipped++;
+            return (value, true, output);
+        }
+        string? bad = FirstNonFiniteParameter();
+        string detail = bad is null ? "" : $"; parameter '{bad}' already holds NaN or infinity";
+        throw new TrainingDivergedException(
+            $"the loss became {value.ToString(CultureInfo.InvariantCulture)} at {Where(epoch, batch, step)}{detail}: lower the learning rate",
+            step, epoch, bad);
+    }
+
+    /// <summary>Rows of a [batch, classes] output whose largest score is at the label.</summary>
+    private static long CountCorrect(Tensor output, ReadOnlySpan<int> labels)
+    {
+        if (output.Rank != 2 || output.Shape[0] != labels.Length) return 0;
+        int classes = output.Shape[1];
+        var scores = output.Span;
+        long correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+            if (TP.IndexOfMax(scores.Slice(i * classes, classes)) == labels[i]) correct++;
+        return correct;
+    }
+
+    private (double Loss, double Accuracy) Evaluate()
+    {
+        var (loss, accuracy) = Evaluation.Run(_problem, Model, _data.Test, _options.EvalBatchSize);
+        return (loss, _countsAccuracy ? accuracy : double.NaN);
     }
 
     private string Where(int epoch, Batch batch, long step) => $"epoch {epoch}, step {batch.Index + 1} of {BatchesPerEpoch} (global step {step})";
@@ -218,7 +299,7 @@ public sealed class Trainer
 
     /// <summary>
     /// The trainer's position and counters (not the weights or optimizer state, which the model and optimizer
-    /// give): call it between steps — from the per-batch callback of <see cref="RunEpoch"/>, or between epochs.
+    /// give): call it between steps — from an observer, or between runs.
     /// </summary>
     public TrainingState CaptureState()
     {
@@ -230,6 +311,7 @@ public sealed class Trainer
             Order = inEpoch ? _loader.CurrentOrder.ToArray() : null,
             EpochLossSum = inEpoch ? _lossSum : 0,
             EpochSamples = inEpoch ? _seen : 0,
+            EpochCorrect = inEpoch ? _correct : 0,
             Step = _step,
             SkippedSteps = _skipped,
             Rng = _rng.GetState(),
@@ -247,14 +329,23 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Epoch < 1) throw new ArgumentException($"the epoch must be at least 1, not {state.Epoch}", nameof(state));
+        if (state.Epoch > _options.Epochs + 1 || (state.Epoch == _options.Epochs + 1 && state.Order is not null))
+            throw new ArgumentException($"epoch {state.Epoch} is beyond this run's {_options.Epochs} epochs", nameof(state));
         if (state.Step < 0 || state.SkippedSteps < 0 || state.SkippedSteps > state.Step)
             throw new ArgumentException($"invalid step counts: {state.Step} steps, {state.SkippedSteps} skipped", nameof(state));
+        long expectedStep = (long)(state.Epoch - 1) * BatchesPerEpoch + state.NextBatch;
+        if (state.Step != expectedStep)
+            throw new ArgumentException($"step {state.Step} does not match epoch {state.Epoch}, batch {state.NextBatch} of {BatchesPerEpoch} (step {expectedStep})", nameof(state));
+        if (state.History.Count != state.Epoch - 1 || state.History.Select((r, i) => r.Epoch != i + 1).Any(b => b))
+            throw new ArgumentException($"the history holds {state.History.Count} epochs, but {state.Epoch - 1} were completed", nameof(state));
         if (state.Order is null && (state.NextBatch != 0 || state.EpochSamples != 0 || state.EpochLossSum != 0))
             throw new ArgumentException("a position within an epoch needs the epoch's sample order", nameof(state));
         if (state.NextBatch < 0 || state.NextBatch > BatchesPerEpoch)
             throw new ArgumentException($"batch {state.NextBatch} is outside the epoch's {BatchesPerEpoch} batches", nameof(state));
-        if (state.EpochSamples < 0 || state.EpochSamples > _data.Train.Count || double.IsNaN(state.EpochLossSum))
+        if (state.EpochSamples < 0 || state.EpochSamples > _data.Train.Count || !double.IsFinite(state.EpochLossSum))
             throw new ArgumentException($"invalid epoch loss sum {state.EpochLossSum} over {state.EpochSamples} samples", nameof(state));
+        if (state.EpochCorrect < 0 || state.EpochCorrect > state.EpochSamples)
+            throw new ArgumentException($"invalid count of correct predictions {state.EpochCorrect} over {state.EpochSamples} samples", nameof(state));
         int scheduleCount = _schedules?.Bindings.Count ?? 0;
         if (state.Schedules.Count != scheduleCount)
             throw new ArgumentException($"the state has {state.Schedules.Count} schedule(s), this run {scheduleCount}", nameof(state));
@@ -291,6 +382,7 @@ public sealed class Trainer
         else _resumePending = false;
         _lossSum = state.EpochLossSum;
         _seen = state.EpochSamples;
+        _correct = state.EpochCorrect;
         _step = state.Step;
         _skipped = state.SkippedSteps;
         _epochInProgress = 0;

@@ -12,7 +12,7 @@ namespace Descent.Lab.Training;
 /// On top of the <see cref="Checkpoint"/> layout (weights under their names, optimizer state under "optim.", a
 /// checksum), it stores the <see cref="TrainingState"/> as metadata: "train.config" (the <see cref="RunConfig"/> as
 /// JSON), "train.epoch", "train.next_batch", "train.step", "train.skipped_steps", "train.epoch_loss_sum",
-/// "train.epoch_samples", "train.rng" (the four xoshiro256** words and the spare normal, in hex),
+/// "train.epoch_samples", "train.epoch_correct" (absent in checkpoints of earlier versions: 0), "train.rng" (the four xoshiro256** words and the spare normal, in hex),
 /// "train.schedules" (each scheduler's state dict as JSON) and "train.history" (the completed epochs' results as
 /// JSON). Numbers are written so they read back exactly ("R" format, or hex bits). Within an epoch the data
 /// loader's sample order is the I32 tensor "extra.loader_order".
@@ -30,6 +30,7 @@ public sealed class TrainingCheckpoint
     private const string SkippedKey = "train.skipped_steps";
     private const string LossSumKey = "train.epoch_loss_sum";
     private const string SamplesKey = "train.epoch_samples";
+    private const string CorrectKey = "train.epoch_correct";
     private const string RngKey = "train.rng";
     private const string SchedulesKey = "train.schedules";
     private const string HistoryKey = "train.history";
@@ -123,6 +124,7 @@ public sealed class TrainingCheckpoint
             Order = order,
             EpochLossSum = meta.Number(LossSumKey),
             EpochSamples = meta.Integer(SamplesKey, 0, long.MaxValue),
+            EpochCorrect = meta.OptionalInteger(CorrectKey, 0, long.MaxValue) ?? 0,
             Step = meta.Integer(StepKey, 0, long.MaxValue),
             SkippedSteps = meta.Integer(SkippedKey, 0, long.MaxValue),
             Rng = meta.Rng(RngKey),
@@ -172,6 +174,7 @@ public sealed class TrainingCheckpoint
         [SkippedKey] = Text(state.SkippedSteps),
         [LossSumKey] = Text(state.EpochLossSum),
         [SamplesKey] = Text(state.EpochSamples),
+        [CorrectKey] = Text(state.EpochCorrect),
         [RngKey] = RngText(state.Rng),
         [SchedulesKey] = JsonSerializer.Serialize(state.Schedules.Select(s => s.ToDictionary(kv => kv.Key, kv => Text(kv.Value)))),
         [HistoryKey] = JsonSerializer.Serialize(state.History.Select(r => new Dictionary<string, string>
@@ -183,6 +186,7 @@ public sealed class TrainingCheckpoint
             ["seconds"] = Text(r.Seconds),
             ["samples_per_second"] = Text(r.SamplesPerSecond),
             ["lr"] = Text(r.Lr),
+            ["train_accuracy"] = Text(r.TrainAccuracy),
         })),
     };
 
@@ -209,6 +213,9 @@ public sealed class TrainingCheckpoint
                 throw Bad(key, text, $"an integer from {min}");
             return v;
         }
+
+        public long? OptionalInteger(string key, long min, long max) =>
+            checkpoint.Metadata.ContainsKey(key) ? Integer(key, min, max) : null;
 
         public double Number(string key) => ParseNumber(key, Required(key));
 
@@ -250,7 +257,8 @@ public sealed class TrainingCheckpoint
                 double Get(string field) => d.TryGetValue(field, out var v) ? ParseNumber($"{key}: {field}", v) : throw Bad(key, text, $"entries with '{field}'");
                 double epoch = Get("epoch");
                 if (epoch < 1 || epoch != Math.Floor(epoch) || epoch > int.MaxValue) throw Bad(key, text, "entries with an epoch number >= 1");
-                return new EpochResult((int)epoch, Get("train_loss"), Get("test_loss"), Get("test_accuracy"), Get("seconds"), Get("samples_per_second"), Get("lr"));
+                double trainAccuracy = d.ContainsKey("train_accuracy") ? Get("train_accuracy") : double.NaN;
+                return new EpochResult((int)epoch, Get("train_loss"), Get("test_loss"), Get("test_accuracy"), Get("seconds"), Get("samples_per_second"), Get("lr"), trainAccuracy);
             }).ToArray();
         }
 

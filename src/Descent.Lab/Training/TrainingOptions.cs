@@ -35,6 +35,12 @@ public sealed record TrainingOptions
     /// </summary>
     public NonFinitePolicy NonFinitePolicy { get; init; } = NonFinitePolicy.Throw;
 
+    /// <summary>
+    /// Evaluate on the test set before the first step too (reported to observers as epoch 0), as a comparison does
+    /// to draw its curves from the initial weights.
+    /// </summary>
+    public bool EvaluateAtStart { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid value.</summary>
     public void Validate()
     {

@@ -26,6 +26,9 @@ public sealed record TrainingState
     /// <summary>The samples counted in <see cref="EpochLossSum"/>.</summary>
     public long EpochSamples { get; init; }
 
+    /// <summary>The correct predictions counted in <see cref="EpochSamples"/>, for the epoch's train accuracy.</summary>
+    public long EpochCorrect { get; init; }
+
     /// <summary>Batches processed since the start of the run (skipped ones included): the global step.</summary>
     public long Step { get; init; }
 

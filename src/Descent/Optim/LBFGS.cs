@@ -107,6 +107,9 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
         });
     }
 
+    /// <inheritdoc/>
+    public override bool RequiresClosure => true;
+
     /// <summary>Total iterations over all steps (torch's state["n_iter"]).</summary>
     public int Iterations { get; private set; }
 

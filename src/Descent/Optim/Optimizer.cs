@@ -136,6 +136,12 @@ public abstract class Optimizer
     }
 
     /// <summary>
+    /// Whether the optimizer needs <see cref="Step(Func{Tensor})"/>: it evaluates the loss several times per step
+    /// (LBFGS). A training loop steps such an optimizer with a closure over the minibatch.
+    /// </summary>
+    public virtual bool RequiresClosure => false;
+
+    /// <summary>
     /// Evaluates <paramref name="closure"/> (which must zero the gradients, compute the loss and call Backward) and
     /// steps; returns the loss. Optimizers that need several evaluations per step (LBFGS) override this.
     /// </summary>

@@ -58,18 +58,18 @@ public sealed class TrainerResumeTests : IDisposable
 
         var first = new Trainer(new TinyProblem(batchNorm: true), problem.LoadData(null), spec, options);
         string path = Path.Combine(_dir, $"{optimizerName}-{stopAt}.safetensors");
-        Assert.Throws<Stop>(() => first.Run(onBatch: (_, _) =>
+        Assert.Throws<Stop>(() => first.Run(new TrainingCallbacks { OnStep = (_, _) =>
         {
             if (first.GlobalStep != stopAt) return;
             TrainingCheckpoint.Save(path, first);
             throw new Stop();
-        }));
+        } }));
 
         // The trainer to restore into has moved on (weights, optimizer state, generator, loader, schedules), so only
         // a complete restore can reproduce the reference.
         var resumed = new Trainer(new TinyProblem(batchNorm: true), problem.LoadData(null), spec, options);
-        resumed.RunEpoch(1);
-        Assert.Throws<Stop>(() => resumed.RunEpoch(2, onBatch: (_, done) => { if (done == 3) throw new Stop(); }));
+        resumed.RunThrough(1);
+        Assert.Throws<Stop>(() => resumed.RunThrough(2, new TrainingCallbacks { OnStep = (_, step) => { if (step.Batch == 3) throw new Stop(); } }));
         var checkpoint = TrainingCheckpoint.Load(path);
         Assert.Equal(stopAt, checkpoint.State.Step);
         checkpoint.ApplyTo(resumed);
@@ -91,13 +91,12 @@ public sealed class TrainerResumeTests : IDisposable
         reference.Run();
 
         var first = new Trainer(new TinyProblem(), problem.LoadData(null), spec, options);
-        first.RunEpoch(1);
+        first.RunThrough(1);
         string path = Path.Combine(_dir, "boundary.safetensors");
         TrainingCheckpoint.Save(path, first);
 
         var resumed = new Trainer(new TinyProblem(), problem.LoadData(null), spec, options);
-        resumed.RunEpoch(1);
-        resumed.RunEpoch(2);
+        resumed.RunThrough(2);
         TrainingCheckpoint.Load(path).ApplyTo(resumed);
         Assert.Equal(2, resumed.NextEpoch);
         Assert.Single(resumed.History);
@@ -111,7 +110,7 @@ public sealed class TrainerResumeTests : IDisposable
     {
         var problem = new TinyProblem();
         var trainer = new Trainer(problem, problem.LoadData(null), Spec("sgd", 0.05), Options([]));
-        trainer.RunEpoch(1);
+        trainer.RunThrough(1);
         string path = Path.Combine(_dir, "run.safetensors");
         TrainingCheckpoint.Save(path, trainer);
         var checkpoint = TrainingCheckpoint.Load(path);
@@ -137,7 +136,7 @@ public sealed class TrainerResumeTests : IDisposable
     {
         var problem = new TinyProblem();
         var trainer = new Trainer(problem, problem.LoadData(null), Spec("sgd", 0.05), Options([]));
-        trainer.RunEpoch(1);
+        trainer.RunThrough(1);
         string path = Path.Combine(_dir, "weights.safetensors");
         TrainingCheckpoint.SaveWeights(path, trainer);
         var e = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(path));
@@ -181,11 +180,11 @@ public sealed class TrainerResumeTests : IDisposable
         var before = new List<float[]>();
         if (policy == NonFinitePolicy.Throw)
         {
-            var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run(onBatch: (_, _) =>
+            var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run(new TrainingCallbacks { OnStep = (_, _) =>
             {
                 before.Clear();
                 before.AddRange(trainer.Model.NamedParameters().Select(p => p.Value.ToArray()));
-            }));
+            } }));
             Assert.Equal(4, e.Step);
             Assert.Equal("0.weight", e.Parameter);
             Assert.Contains("the gradient of parameter '0.weight' holds NaN or infinity at epoch 1, step 4 of 7 (global step 4); nothing was updated", e.Message);
@@ -206,7 +205,7 @@ public sealed class TrainerResumeTests : IDisposable
     {
         var problem = new TinyProblem();
         var trainer = new Trainer(problem, problem.LoadData(null), Spec("sgd", 0.05), Options([]));
-        trainer.RunEpoch(1);
+        trainer.RunThrough(1);
         trainer.Model.NamedParameters()[2].Value.Span[0] = float.PositiveInfinity;
         string path = Path.Combine(_dir, "bad.safetensors");
         var e = Assert.Throws<TrainingDivergedException>(() => TrainingCheckpoint.Save(path, trainer));
@@ -225,10 +224,10 @@ public sealed class TrainerResumeTests : IDisposable
         // What a process killed while writing leaves behind: a hidden temporary file, never a checkpoint name.
         string partial = Path.Combine(directory.Path, ".ckpt-000000099.safetensors.tmp-123-abcdef12");
         File.WriteAllBytes(partial, new byte[10]);
-        trainer.Run(onBatch: (_, _) =>
+        trainer.Run(new TrainingCallbacks { OnStep = (_, _) =>
         {
             if (trainer.GlobalStep % 3 == 0) directory.Save(trainer);
-        });
+        } });
         Assert.Equal([18L, 21L], directory.List().Select(c => c.Step));
         Assert.Equal(directory.PathFor(21), directory.Latest());
         Assert.EndsWith("ckpt-000000021.safetensors", directory.Latest());
@@ -240,7 +239,7 @@ public sealed class TrainerResumeTests : IDisposable
         // The file system's free space is known, so a checkpoint that cannot fit is refused before training.
         directory.EnsureSpace(1);
         var e = Assert.Throws<CheckpointWriteException>(() => directory.EnsureSpace(long.MaxValue));
-        Assert.Contains("not enough free space for a checkpoint", e.Message);
+        Assert.Contains("not enough free space for the checkpoints", e.Message);
     }
 
     private static void AssertSameModel(Trainer expected, Trainer actual)

@@ -31,11 +31,14 @@ public sealed class ExperimentRunnerTests : IDisposable
         var data = problem.LoadData(_data.Directory);
         (float[] Weights, ulong Batches) Run(OptimizerSpec spec, ulong seed)
         {
-            var recording = new RecordingProblem(problem, countAccuracy: true);
-            var trainer = new Trainer(recording, data, spec, new TrainingOptions { Epochs = 2, BatchSize = 32, Seed = seed });
+            var trainer = new Trainer(problem, data, spec, new TrainingOptions { Epochs = 2, BatchSize = 32, Seed = seed });
             float[] initial = [.. trainer.Model.NamedParameters().SelectMany(p => p.Value.ToArray())];
-            trainer.Run();
-            return (initial, recording.LabelHash);
+            ulong labels = 14695981039346656037UL;
+            trainer.Run(new TrainingCallbacks
+            {
+                OnStep = (_, step) => { foreach (int label in step.Labels.Span) labels = (labels ^ (uint)label) * 1099511628211UL; },
+            });
+            return (initial, labels);
         }
         var sgd = Run(OptimizerSpec.Sgd(0.1), 5);
         var adam = Run(new OptimizerSpec("adam", new Dictionary<string, object> { ["lr"] = 1e-3 }), 5);
@@ -64,8 +67,8 @@ public sealed class ExperimentRunnerTests : IDisposable
             Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), steps.Select(r => r.Step));  // 300 samples / 50 = 6 steps × 2 epochs
             Assert.All(steps, r => Assert.True(r.Metric == "loss" && r.Split == "train" && double.IsFinite(r.Value)));
             var epochs = run.Where(r => r.Scope == "epoch").ToList();
-            Assert.Equal(["test/loss", "test/accuracy", "/lr"], epochs.Where(r => r.Epoch == 0).Select(r => $"{r.Split}/{r.Metric}"));
-            Assert.Equal(["train/loss", "train/accuracy", "test/loss", "test/accuracy", "/lr", "train/seconds"], epochs.Where(r => r.Epoch == 2).Select(r => $"{r.Split}/{r.Metric}"));
+            Assert.Equal(["test/loss", "test/accuracy", "/lr", "/momentum"], epochs.Where(r => r.Epoch == 0).Select(r => $"{r.Split}/{r.Metric}"));
+            Assert.Equal(["train/loss", "train/accuracy", "test/loss", "test/accuracy", "/lr", "/momentum", "train/seconds"], epochs.Where(r => r.Epoch == 2).Select(r => $"{r.Split}/{r.Metric}"));
             Assert.True(run.Select(r => r.ElapsedSeconds).Zip(run.Skip(1).Select(r => r.ElapsedSeconds)).All(p => p.First <= p.Second));
             Assert.All(run, r => Assert.Equal("fmnist-logreg", r.Problem));
         }
@@ -86,7 +89,8 @@ public sealed class ExperimentRunnerTests : IDisposable
         var experiment = new Experiment { Name = "q", Problem = problem.Name, Optimizers = OptimizerList.Parse("sgd:lr=0.01; adam:lr=0.01"), Epochs = 2, BatchSize = 32 };
         new ExperimentRunner(experiment, problem, problem.LoadData(null), sink).Run();
         Assert.DoesNotContain(sink.Rows, r => r.Metric == "accuracy");
-        Assert.Equal(2 * (2 + 2 * 4), sink.Rows.Count(r => r.Scope == "epoch"));  // per run: epoch 0 test loss and lr; 4 rows per epoch
+        // Per run: epoch 0 test loss, lr and momentum (β₁ for Adam); then train loss, test loss, lr, momentum and seconds per epoch.
+        Assert.Equal(2 * (3 + 2 * 5), sink.Rows.Count(r => r.Scope == "epoch"));
         string text = Summary.ToText(Summary.ByOptimizer(sink.Rows));
         Assert.DoesNotContain("acc", text);
         string html = Descent.Lab.Report.HtmlReport.Build(new Descent.Lab.Report.RunData("q", null, sink.Rows, []));
@@ -137,15 +141,34 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
-    public void AnExistingRunDirectoryIsNeverReplacedWithoutForce()
+    public void AnExistingRunDirectoryIsNeverReplacedWithoutForceAndForceDeletesOnlyWhatDescentWrote()
     {
-        using (RunDirectory.Create(_runs, "exists", force: false)) { }
+        using (var run = RunDirectory.Create(_runs, "exists", force: false))
+        {
+            run.WriteConfig(new System.Text.Json.Nodes.JsonObject { ["format"] = RunDirectory.Format });
+            run.Write(new MetricRow("p", "sgd", 0, "step", 1, 1, "train", "loss", 1, 0));
+        }
         File.WriteAllText(Path.Combine(_runs, "exists", "keep.txt"), "precious");
         var e = Assert.Throws<RunExistsException>(() => RunDirectory.Create(_runs, "exists", force: false));
         Assert.Contains("--force", e.Message);
         Assert.True(File.Exists(Path.Combine(_runs, "exists", "keep.txt")));
         using (RunDirectory.Create(_runs, "exists", force: true)) { }
-        Assert.False(File.Exists(Path.Combine(_runs, "exists", "keep.txt")));
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(_runs, "exists", "keep.txt")));
+        Assert.False(File.Exists(Path.Combine(_runs, "exists", RunDirectory.ConfigFile)));
+        Assert.Empty(RunDirectory.ReadCsv(Path.Combine(_runs, "exists", RunDirectory.CsvFile)));
+    }
+
+    [Fact]
+    public void ForceNeverTouchesADirectoryThatIsNotAComparison()
+    {
+        string docs = Path.Combine(_runs, "docs");
+        Directory.CreateDirectory(docs);
+        File.WriteAllText(Path.Combine(docs, "a.txt"), "precious");
+        File.WriteAllText(Path.Combine(docs, RunDirectory.ConfigFile), "{\"format\": \"something else\"}");
+        var e = Assert.Throws<RunExistsException>(() => RunDirectory.Create(_runs, "docs", force: true));
+        Assert.Contains("is not a comparison's directory", e.Message);
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(docs, "a.txt")));
+        Assert.True(File.Exists(Path.Combine(docs, RunDirectory.ConfigFile)));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public class ConvNetTests
         Assert.Equal([1, 28, 28], loaded.Train.SampleShape!);
         Assert.Equal(0, loaded.Train.Features.Average(v => (double)v), 1e-3);
         var trainer = new Trainer(problem, loaded, OptimizerSpec.Sgd(0.01, momentum: 0.9), new TrainingOptions { Epochs = 1, BatchSize = 64 });
-        var result = trainer.RunEpoch(1);
+        var result = trainer.Run()[^1];
         Assert.True(double.IsFinite(result.TrainLoss));
         Assert.InRange(result.TestAccuracy, 0, 1);
     }
@@ -93,7 +93,7 @@ public class ConvNetTests
             Assert.Equal(8, loaded.Test.Count);
             Assert.Equal(0, loaded.Train.Features.Average(v => (double)v), 1e-4);
             var trainer = new Trainer(problem, loaded, OptimizerSpec.Sgd(0.01, momentum: 0.9), new TrainingOptions { Epochs = 1, BatchSize = 16 });
-            var result = trainer.RunEpoch(1);
+            var result = trainer.Run()[^1];
             Assert.True(double.IsFinite(result.TrainLoss));
             double penalty = Regularization.L2(Regularization.Weights(trainer.Model), 0.002).Item();
             Assert.True(result.TestLoss > penalty, "the test loss includes the L2 penalty");
