@@ -57,7 +57,7 @@ internal static class CompareCommand
         var force = new Option<bool>("--force") { Description = "Replace the run directory if it exists" };
         var landscapes = new Option<string?>("--landscapes")
         {
-            Description = $"Also draw the lecture optimizers' paths on these 2-D functions into the report, comma-separated: {string.Join(", ", SurfaceCatalog.Names)}, or all",
+            Description = $"Also draw the compared optimizers' paths on these 2-D functions into the report (each with the function's learning rate for its family; see docs/landscapes.md), comma-separated: {string.Join(", ", SurfaceCatalog.Names)}, or all",
         };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw progress bars" };
 
@@ -134,9 +134,9 @@ internal static class CompareCommand
         foreach (string surfaceName in experiment.Landscapes)
         {
             var surface = SurfaceCatalog.Get(surfaceName);
-            var landscape = Landscape.Run(surface, LandscapePresets.Lectures(surface), experiment.LandscapeSteps);
-            var colors = HtmlReport.Colors(experiment.Optimizers.Select(o => o.Label).Concat(landscape.Paths.Select(p => p.Label)));
-            File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.svg"), landscape.Chart(colors).ToSvg());
+            var landscape = Landscape.Run(surface, LandscapePresets.ForComparison(surface, experiment.Optimizers), experiment.LandscapeSteps);
+            var colors = HtmlReport.Colors(experiment.Optimizers.Select(o => o.Label));
+            File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.svg"), landscape.ToSvg(LandscapeLayout.Both, colors));
             File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.txt"), LandscapeCommand.Header(landscape) + landscape.ToTable());
         }
 

@@ -8,7 +8,8 @@ namespace Descent.Cli.Commands;
 
 /// <summary>
 /// <c>descent landscape</c>: runs optimizers on a 2-D test function from the same start and draws their paths over
-/// the function's contours (log-spaced levels) as SVG: the lecture notes' pathological-curvature picture.
+/// the function's contours (log-spaced levels) as SVG, overlaid and one panel each: the lecture notes'
+/// pathological-curvature picture. See docs/landscapes.md.
 /// </summary>
 internal static class LandscapeCommand
 {
@@ -17,21 +18,31 @@ internal static class LandscapeCommand
         var function = new Option<string>("--function") { Description = $"The function: {string.Join(", ", SurfaceCatalog.Names)}", DefaultValueFactory = _ => "rosenbrock" };
         var optimizers = new Option<string?>("--optimizers")
         {
-            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\" (default: the lecture notes' seven, with rates chosen for the function; \"lectures\" in the list stands for them)",
+            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\" (default: the lecture notes' seven; sgd, momentum and nesterov share one " +
+                "learning rate chosen for the function, the adaptive methods take rates of their own; \"lectures\" in the list stands for them)",
         };
-        var steps = new Option<int>("--steps") { Description = "Steps of each optimizer", DefaultValueFactory = _ => 300 };
+        var steps = new Option<int?>("--steps") { Description = "Steps of each optimizer (default: 100 on the quadratic, 300 on the others)" };
         var start = new Option<string?>("--start") { Description = "Start point as X,Y (default: the function's usual start)" };
-        var kappa = new Option<double?>("--kappa") { Description = "Condition number of the quadratic ½(x² + κy²) (default 10)" };
+        var kappa = new Option<double?>("--kappa")
+        {
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"Condition number of the quadratic ½(x² + κy²) (default {IllConditionedQuadratic.DefaultKappa}); the shared SGD rate of the default optimizers is {LandscapePresets.QuadraticSgdRateTimesKappa}/κ"),
+        };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "overlay: every path on one plot; panels: one plot per optimizer, same contours and scale; both: the overlay above the panels, in one SVG",
+            DefaultValueFactory = _ => "both",
+        };
         var svg = new Option<string?>("--output") { Description = "Write the picture to this SVG file (default: landscape-FUNCTION.svg)" };
         var csv = new Option<string?>("--csv") { Description = "Also write every iterate as CSV (optimizer, step, x, y, value)" };
-        var command = new Command("landscape", "Draw optimizers' paths on a 2-D test function (rosenbrock, beale, booth, rastrigin, saddle, quadratic) over its contours, as SVG.")
+        var command = new Command("landscape",
+            "Draw optimizers' paths on a 2-D test function (rosenbrock, beale, booth, rastrigin, saddle, quadratic) over its contours, as SVG: " +
+            "by default the lecture notes' seven optimizers, with SGD, momentum and Nesterov at the same learning rate, overlaid and one panel each.")
         {
-            function, optimizers, steps, start, kappa, svg, csv,
+            function, optimizers, steps, start, kappa, layout, svg, csv,
         };
         command.SetAction(parse =>
         {
-            int n = parse.GetValue(steps);
-            if (n < 1) throw new CliUsageException($"invalid --steps: must be at least 1 (got {n})");
             Surface surface;
             try { surface = SurfaceCatalog.Get(parse.GetValue(function)!); }
             catch (ArgumentException e) { throw new CliUsageException($"invalid --function: {e.Message}"); }
@@ -41,6 +52,11 @@ internal static class LandscapeCommand
                 try { surface = new IllConditionedQuadratic(k); }
                 catch (ArgumentOutOfRangeException) { throw new CliUsageException($"invalid --kappa: must be a finite number ≥ 1 (got {k.ToString(CultureInfo.InvariantCulture)})"); }
             }
+            int n = parse.GetValue(steps) ?? LandscapePresets.Steps(surface);
+            if (n < 1) throw new CliUsageException($"invalid --steps: must be at least 1 (got {n})");
+            string layoutText = parse.GetValue(layout)!;
+            if (!Enum.TryParse<LandscapeLayout>(layoutText, ignoreCase: true, out var picture) || !Enum.IsDefined(picture) || layoutText.Trim().All(char.IsDigit))
+                throw new CliUsageException($"invalid --layout: expected overlay, panels or both (got '{layoutText}')");
             IReadOnlyList<OptimizerEntry> entries;
             try
             {
@@ -53,7 +69,7 @@ internal static class LandscapeCommand
 
             var landscape = Landscape.Run(surface, entries, n, from);
             string svgPath = parse.GetValue(svg) ?? $"landscape-{surface.Name}.svg";
-            File.WriteAllText(svgPath, landscape.Chart().ToSvg());
+            File.WriteAllText(svgPath, landscape.ToSvg(picture));
             if (parse.GetValue(csv) is { } csvPath) File.WriteAllText(csvPath, PathsCsv(landscape));
             output.Write(Header(landscape));
             output.Write(landscape.ToTable());

@@ -2,11 +2,24 @@ using System.Text;
 
 namespace Descent.Lab.Charts;
 
-/// <summary>A path across a contour plot (an optimizer's iterates): drawn as a line with a start and an end marker.</summary>
+/// <summary>
+/// A path across a contour plot (an optimizer's iterates): drawn as a line with a start and an end marker, and
+/// optionally a small dot at each iterate.
+/// </summary>
 public sealed record PathSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)
 {
     /// <summary>The colour (CSS), or null for the palette colour of the path's position.</summary>
     public string? Color { get; init; }
+
+    /// <summary>The legend's text, or null for <see cref="Name"/> (which stays the path's data-name).</summary>
+    public string? LegendText { get; init; }
+
+    /// <summary>
+    /// Whether to draw a dot at each iterate, so that the step lengths show. Dots closer than
+    /// <see cref="ContourChart.MinDotSpacing"/> pixels to the previous dot drawn are left out, which thins long
+    /// paths where they crawl and keeps every dot where the steps are long.
+    /// </summary>
+    public bool Dots { get; init; }
 }
 
 /// <summary>
@@ -70,6 +83,9 @@ public sealed class ContourChart
     /// <summary>Where the legend goes.</summary>
     public LegendPosition Legend { get; init; } = LegendPosition.Right;
 
+    /// <summary>The smallest distance in pixels between two iterate dots of a path (see <see cref="PathSeries.Dots"/>).</summary>
+    public double MinDotSpacing { get; init; } = 3;
+
     /// <summary>The paths, in drawing order.</summary>
     public IReadOnlyList<PathSeries> Paths => _paths;
 
@@ -110,7 +126,7 @@ public sealed class ContourChart
     public string ToSvg()
     {
         var colors = _paths.Select((p, i) => p.Color ?? Palette.Color(i)).ToList();
-        var legend = _paths.Select((p, i) => new LegendEntry(p.Name, colors[i])).ToList();
+        var legend = _paths.Select((p, i) => new LegendEntry(p.LegendText ?? p.Name, colors[i])).ToList();
         if (_paths.Count > 0)
         {
             legend.Add(new LegendEntry("start", "#555", LegendSwatch.Marker, MarkerShape.Circle));
@@ -147,6 +163,7 @@ public sealed class ContourChart
             var pixels = p.X.Zip(p.Y).Where(q => double.IsFinite(q.First) && double.IsFinite(q.Second)).Select(q => (x.Map(q.First), y.Map(q.Second))).ToList();
             svg.Append(Svg.F($"<polyline class=\"path\" data-name=\"{Svg.Escape(p.Name)}\" fill=\"none\" stroke=\"{colors[i]}\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-opacity=\"0.9\" points=\"{Svg.Points(pixels)}\"/>"));
             if (pixels.Count == 0) continue;
+            if (p.Dots) AppendDots(svg, pixels, colors[i], p.Name);
             svg.Append(MarkerSvg.Draw(MarkerShape.Circle, pixels[0].Item1, pixels[0].Item2, colors[i], "marker start", p.Name));
             svg.Append(MarkerSvg.Draw(MarkerShape.Square, pixels[^1].Item1, pixels[^1].Item2, colors[i], "marker end", p.Name));
         }
@@ -156,5 +173,20 @@ public sealed class ContourChart
         frame.DrawLegend(svg, legend, Legend);
         svg.Append("</svg>");
         return svg.ToString();
+    }
+
+    /// <summary>A dot of radius 1.8 at each iterate after the start, thinned to <see cref="MinDotSpacing"/> pixels.</summary>
+    private void AppendDots(StringBuilder svg, List<(double X, double Y)> pixels, string color, string name)
+    {
+        svg.Append(Svg.F($"<g class=\"iterates\" data-name=\"{Svg.Escape(name)}\" fill=\"{color}\">"));
+        var last = pixels[0];
+        for (int k = 1; k < pixels.Count; k++)
+        {
+            var q = pixels[k];
+            if (k < pixels.Count - 1 && Math.Sqrt((q.X - last.X) * (q.X - last.X) + (q.Y - last.Y) * (q.Y - last.Y)) < MinDotSpacing) continue;
+            svg.Append("<circle class=\"iterate\" cx=\"").Append(Svg.P(q.X)).Append("\" cy=\"").Append(Svg.P(q.Y)).Append("\" r=\"1.8\"/>");
+            last = q;
+        }
+        svg.Append("</g>");
     }
 }

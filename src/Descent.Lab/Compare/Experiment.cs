@@ -42,7 +42,7 @@ public sealed partial record Experiment
     /// <summary>The data directory (null: the problem's default locations).</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>2-D surfaces whose landscape pictures (the lecture preset's paths) go into the report.</summary>
+    /// <summary>2-D surfaces whose landscape pictures (the compared optimizers' paths, see <see cref="Surfaces.LandscapePresets.ForComparison"/>) go into the report.</summary>
     public IReadOnlyList<string> Landscapes { get; init; } = [];
 
     /// <summary>Steps of each optimizer on each landscape.</summary>

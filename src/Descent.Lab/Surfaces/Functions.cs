@@ -149,13 +149,17 @@ public sealed class Saddle : Surface
 }
 
 /// <summary>
-/// The ill-conditioned quadratic ½(x² + κy²) of the lecture notes (κ = 10 by default, as in <c>descent explain</c>):
-/// curvature κ times larger along y than along x, minimum 0 at the origin.
+/// The ill-conditioned quadratic ½(x² + κy²) of the lecture notes' pathological-curvature picture: curvature κ
+/// times larger along y than along x (a long narrow ravine), minimum 0 at the origin. κ = 100 by default, enough
+/// for plain gradient descent to zig-zag across the ravine and crawl along it.
 /// </summary>
 public sealed class IllConditionedQuadratic : Surface
 {
+    /// <summary>The condition number of the default quadratic.</summary>
+    public const double DefaultKappa = 100;
+
     /// <summary>Creates the quadratic with condition number <paramref name="kappa"/> (≥ 1).</summary>
-    public IllConditionedQuadratic(double kappa = 10)
+    public IllConditionedQuadratic(double kappa = DefaultKappa)
     {
         if (!(kappa >= 1) || !double.IsFinite(kappa)) throw new ArgumentOutOfRangeException(nameof(kappa), kappa, "kappa must be a finite number ≥ 1");
         Kappa = kappa;

@@ -165,7 +165,9 @@ public sealed class LandscapeCommandTests : IDisposable
         foreach (string label in new[] { "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam" })
             Assert.Contains(r.Output.Split('\n'), l => l.StartsWith(label + " ", StringComparison.Ordinal));
         var doc = System.Xml.Linq.XDocument.Parse(File.ReadAllText(svg));
-        Assert.Equal(7, doc.Descendants().Count(e => (string?)e.Attribute("class") == "path"));
+        // Both layouts by default: the overlay and one panel per optimizer.
+        Assert.Equal(8, doc.Descendants().Count(e => (string?)e.Attribute("class") == "chart contour-chart"));
+        Assert.Equal(7 + 7, doc.Descendants().Count(e => (string?)e.Attribute("class") == "path"));
         Assert.Equal(1 + 7 * 101, File.ReadAllLines(csv).Length);
     }
 
@@ -174,7 +176,7 @@ public sealed class LandscapeCommandTests : IDisposable
     {
         string svg = Path.Combine(_dir, "q.svg");
         var r = CliRunner.Run("landscape", "--function", "quadratic", "--kappa", "50", "--start", "-1.5,0.5", "--steps", "20",
-            "--optimizers", "sgd:lr=0.03; heavy=sgd:lr=0.03,momentum=0.9; lectures", "--output", svg);
+            "--optimizers", "sgd:lr=0.03; heavy=sgd:lr=0.03,momentum=0.9; lectures", "--layout", "overlay", "--output", svg);
         Assert.True(r.ExitCode == ExitCodes.Success, r.Error);
         Assert.Contains("½(x² + 50·y²)", r.Output);
         Assert.Contains("start       (-1.5, 0.5)", r.Output);
@@ -188,12 +190,40 @@ public sealed class LandscapeCommandTests : IDisposable
     [InlineData("invalid --steps", "--steps", "0")]
     [InlineData("invalid --kappa: only the quadratic", "--kappa", "5")]
     [InlineData("known optimizers: ", "--optimizers", "sparseadam")]
+    [InlineData("invalid --layout: expected overlay, panels or both (got 'grid')", "--layout", "grid")]
+    [InlineData("invalid --layout", "--layout", "1")]
     public void BadArgumentsExitWithCodeTwo(string expected, string option, string value)
     {
         var r = CliRunner.Run("landscape", "--output", Path.Combine(_dir, "x.svg"), option, value);
         Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
         Assert.Contains(expected, r.Error);
         Assert.False(File.Exists(Path.Combine(_dir, "x.svg")));
+    }
+
+    [Theory]
+    [InlineData("overlay", 1, 7)]
+    [InlineData("panels", 7, 7)]
+    [InlineData("Both", 8, 14)]
+    public void TheLayoutChoosesTheOverlayThePanelsOrBoth(string layout, int charts, int paths)
+    {
+        string svg = Path.Combine(_dir, "l.svg");
+        var r = CliRunner.Run("landscape", "--function", "quadratic", "--steps", "10", "--layout", layout, "--output", svg);
+        Assert.True(r.ExitCode == ExitCodes.Success, r.Error);
+        var doc = System.Xml.Linq.XDocument.Parse(File.ReadAllText(svg));
+        Assert.Equal(charts, doc.Descendants().Count(e => (string?)e.Attribute("class") == "chart contour-chart"));
+        Assert.Equal(paths, doc.Descendants().Count(e => (string?)e.Attribute("class") == "path"));
+    }
+
+    [Fact]
+    public void TheQuadraticsDefaultsUseTheirStepsAndScaleTheSharedRateWithKappa()
+    {
+        var r = CliRunner.Run("landscape", "--function", "quadratic", "--kappa", "40", "--output", Path.Combine(_dir, "k.svg"));
+        Assert.True(r.ExitCode == ExitCodes.Success, r.Error);
+        var rows = r.Output.Split('\n').Where(l => l.StartsWith("sgd ", StringComparison.Ordinal) || l.StartsWith("momentum ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, l => Assert.Equal(Descent.Lab.Surfaces.LandscapePresets.Steps(new Descent.Lab.Surfaces.IllConditionedQuadratic(40)), int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)));
+        string legend = File.ReadAllText(Path.Combine(_dir, "k.svg"));
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"sgd (lr {Descent.Lab.Surfaces.LandscapePresets.QuadraticSgdRateTimesKappa / 40:G4})"), legend);
     }
 
     [Fact]
