@@ -16,8 +16,11 @@ namespace Descent.Checkpoints;
 /// <item>Optimizer state under <see cref="OptimizerPrefix"/>: each buffer as F32 "optim.&lt;parameter&gt;.&lt;buffer&gt;"
 /// (such as "optim.layers.0.weight.exp_avg"), each parameter's step count as an I64 scalar
 /// "optim.&lt;parameter&gt;.step", and each per-parameter scalar (ASGD's eta and mu, NAdam's mu_product) as an F64
-/// scalar "optim.&lt;parameter&gt;.&lt;name&gt;" — the element type tells which is which. The optimizer's class name is
-/// in the metadata under "optim.type".</item>
+/// scalar "optim.&lt;parameter&gt;.&lt;name&gt;" — the element type tells which is which. Optimizer-wide state (LBFGS's
+/// direction and curvature history) is under <see cref="OptimizerGlobalPrefix"/>: each tensor as F32
+/// "optim.@global.&lt;name&gt;" with its own shape (such as "optim.@global.old_dirs", [k, numel]) and each scalar as
+/// an F64 scalar (such as "optim.@global.n_iter"); checkpoints without such entries read as before. The optimizer's
+/// class name is in the metadata under "optim.type".</item>
 /// <item>Other state the caller adds, under <see cref="ExtraPrefix"/> (a training run stores its data loader's
 /// sample order there).</item>
 /// <item>Metadata: "format" = "descent-checkpoint", "format_version" = "1", the caller's entries, and
@@ -41,6 +44,14 @@ public sealed class Checkpoint
 
     /// <summary>The name prefix of optimizer state entries.</summary>
     public const string OptimizerPrefix = "optim.";
+
+    /// <summary>
+    /// The name prefix of optimizer-wide state entries ("optim.@global.&lt;name&gt;"); no parameter name may start
+    /// with "@global".
+    /// </summary>
+    public const string OptimizerGlobalPrefix = OptimizerPrefix + GlobalMarker + ".";
+
+    private const string GlobalMarker = "@global";
 
     /// <summary>The name prefix of caller-defined extra tensors.</summary>
     public const string ExtraPrefix = "extra.";
@@ -122,6 +133,10 @@ public sealed class Checkpoint
         if (optimizer is not null)
         {
             meta.Add(new(OptimizerTypeKey, optimizer.GetType().Name));
+            foreach (var group in optimizer.ParamGroups)
+                foreach (var p in group.Parameters)
+                    if (p.Name == GlobalMarker || p.Name.StartsWith(GlobalMarker + ".", StringComparison.Ordinal))
+                        throw new ArgumentException($"parameter name '{p.Name}' collides with the optimizer-wide state prefix '{OptimizerGlobalPrefix}'", nameof(optimizer));
             var state = optimizer.StateDict();
             foreach (var (name, step) in state.Steps)
                 tensors.Add(new(OptimizerPrefix + name + "." + StepEntry, SafetensorsTensor.Scalar(step)));
@@ -133,6 +148,10 @@ public sealed class Checkpoint
             }
             foreach (var (key, value) in state.Scalars)
                 tensors.Add(new(OptimizerPrefix + key, SafetensorsTensor.Scalar(value)));
+            foreach (var (key, buffer) in state.GlobalBuffers)
+                tensors.Add(new(OptimizerGlobalPrefix + key, SafetensorsTensor.FromFloats(buffer.Span, buffer.Shape.ToArray())));
+            foreach (var (key, value) in state.GlobalScalars)
+                tensors.Add(new(OptimizerGlobalPrefix + key, SafetensorsTensor.Scalar(value)));
         }
         foreach (var (name, tensor) in extras ?? new Dictionary<string, SafetensorsTensor>())
             tensors.Add(new(ExtraPrefix + name, tensor));
@@ -193,7 +212,8 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// Restores <paramref name="optimizer"/>'s state (buffers, scalars and per-parameter step counts). The checkpoint
+    /// Restores <paramref name="optimizer"/>'s state (buffers, scalars, per-parameter step counts and optimizer-wide
+    /// state). The checkpoint
     /// must hold state of the same optimizer class for parameters of this optimizer with their shapes; otherwise a
     /// <see cref="CheckpointMismatchException"/> lists every difference and the optimizer is unchanged.
     /// </summary>
@@ -211,6 +231,16 @@ public sealed class Checkpoint
         var entries = _file.InOrder().Where(t => t.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToList();
         foreach (var (key, tensor) in entries)
         {
+            if (key.StartsWith(OptimizerGlobalPrefix, StringComparison.Ordinal))
+            {
+                string name = key[OptimizerGlobalPrefix.Length..];
+                if (name.Length == 0) differences.Add($"'{key}' does not name an optimizer-wide entry");
+                else if (tensor.DType == SafetensorsDType.F64 && tensor.Shape.Count == 0) dict.GlobalScalars[name] = tensor.ToDoubles()[0];
+                else if (tensor.DType == SafetensorsDType.F32 && tensor.Shape.All(n => n is > 0 and <= int.MaxValue))
+                    dict.GlobalBuffers[name] = Descent.Tensors.Tensor.FromArray(tensor.ToFloats(), tensor.Shape.Select(n => (int)n).ToArray());
+                else differences.Add($"'{key}' is a {tensor.DType.HeaderName()} tensor of shape {tensor.ShapeText}, which is not optimizer-wide state (F32 tensor or F64 scalar)");
+                continue;
+            }
             string rest = key[OptimizerPrefix.Length..];
             int dot = rest.LastIndexOf('.');
             if (dot <= 0 || dot == rest.Length - 1)

@@ -64,16 +64,33 @@ public sealed class LBFGSOptions : OptimizerOptions
 /// t = min(1, 1/‖g‖₁)·lr on the first iteration and lr after, or the strong-Wolfe line search's.</para>
 /// <para>The arithmetic follows torch's precisions: vectors in float32 (the axpy updates fused, as torch's
 /// AVX2 kernels), the scalars that torch keeps as 0-dimensional float32 tensors in float32 and the Python floats in
-/// double. The state (d, t, the history, H_diag, prev_flat_grad, prev_loss, n_iter, func_evals) is global and kept
-/// in the optimizer; it is not part of <see cref="Optimizer.StateDict"/>.</para>
+/// double.</para>
+/// <para>State: the direction d, step t, the history (old_dirs, old_stps, ro), H_diag, prev_flat_grad, prev_loss,
+/// n_iter and func_evals are optimizer-wide, as torch keeps them (under its first parameter). They are the
+/// <see cref="OptimizerStateDict.GlobalScalars"/> and <see cref="OptimizerStateDict.GlobalBuffers"/> of
+/// <see cref="Optimizer.StateDict"/> under torch's names (layout: see LBFGSState), so a checkpoint resumes an LBFGS
+/// run bit for bit; <see cref="Optimizer.LoadStateDict"/> checks them all (names, counts, history lengths, vector
+/// lengths against the parameters' total size) before changing anything.</para>
+/// <para>The training-loop options of <see cref="Optimizer"/>, inside one <see cref="Step(Func{Tensor})"/>:</para>
+/// <list type="bullet">
+/// <item><see cref="Optimizer.NonFinitePolicy"/>: under Throw and SkipStep every evaluation's gradient (then its
+/// loss) is checked, the first one before anything changes. A non-finite value in any evaluation abandons the
+/// whole step: parameters and state return to where the step began, then Throw raises a
+/// <see cref="NonFiniteGradientException"/> naming the parameter (or a <see cref="NonFiniteLossException"/>) and
+/// SkipStep counts <see cref="Optimizer.SkippedSteps"/> and returns the first loss. Propagate checks nothing, as
+/// torch.</item>
+/// <item><see cref="Optimizer.Average"/> is updated once after each step, and <see cref="Optimizer.StepCount"/>
+/// counts steps (not iterations: see <see cref="Iterations"/>).</item>
+/// <item><see cref="Optimizer.Clipping"/> is refused when set: LBFGS builds its curvature pairs from gradient
+/// differences and its line search tests the loss against the gradient's slope, so a clipped gradient, no longer the
+/// loss's gradient, would give a wrong inverse-Hessian model and wrong Wolfe tests. torch applies no clipping inside
+/// LBFGS either; bound the step with lr, max_iter or the line search instead.</item>
+/// </list>
 /// </remarks>
 public sealed class LBFGS : Optimizer<LBFGSOptions>
 {
-    private readonly List<float[]> _oldDirs = [], _oldStps = [];
-    private readonly List<Num> _ro = [];
-    private float[]? _d, _prevFlatGrad;
-    private Num _t, _hDiag = Num.D(1);
-    private double _prevLoss;
+    private const string OneGroupOnly = "LBFGS doesn't support per-parameter options (parameter groups)";
+    private LBFGSState _s = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public LBFGS(IEnumerable<NamedParameter> parameters, LBFGSOptions options) : base(parameters, options) { }
@@ -111,93 +128,169 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
     public override bool RequiresClosure => true;
 
     /// <summary>Total iterations over all steps (torch's state["n_iter"]).</summary>
-    public int Iterations { get; private set; }
+    public int Iterations => _s.NIter;
 
     /// <summary>Total closure evaluations over all steps (torch's state["func_evals"]).</summary>
-    public int FunctionEvaluations { get; private set; }
+    public int FunctionEvaluations => _s.FuncEvals;
 
-    /// <summary>LBFGS supports one parameter group only, as torch: adding another is an error.</summary>
-    public new void AddParamGroup(IEnumerable<NamedParameter> parameters, OptimizerOptions? options = null) =>
-        throw new InvalidOperationException("LBFGS doesn't support per-parameter options (parameter groups)");
+    /// <inheritdoc/>
+    protected override string? ExtraParamGroupRefusal => OneGroupOnly;
+
+    /// <inheritdoc/>
+    protected override string? StepWithoutClosureRefusal => "LBFGS needs Step(closure): it re-evaluates the loss several times per step";
+
+    /// <summary>LBFGS refuses all clipping; see the remarks of <see cref="LBFGS"/>.</summary>
+    protected override string? RefuseClipping(GradientClipping clipping) =>
+        "LBFGS cannot clip gradients: its curvature pairs (gradient differences) and its line search (the loss against " +
+        "the gradient's slope) need the loss's true gradient, and torch applies no clipping inside LBFGS either; " +
+        "bound the step with lr, max_iter or line_search_fn='strong_wolfe' instead";
+
+    /// <inheritdoc/>
+    protected override void SaveGlobalState(OptimizerStateDict dict) => _s.Save(dict);
+
+    /// <inheritdoc/>
+    protected override void ValidateGlobalState(OptimizerStateDict dict) =>
+        LBFGSState.Validate(dict, Group(0).Parameters.Sum(p => p.Value.Length), Group(0).Options.HistorySize);
+
+    /// <inheritdoc/>
+    protected override void LoadGlobalState(OptimizerStateDict dict)
+    {
+        var loaded = new LBFGSState();
+        loaded.Load(dict);
+        _s = loaded;
+    }
 
     /// <summary>
     /// Runs up to max_iter L-BFGS iterations, calling <paramref name="closure"/> (which must zero the gradients,
-    /// compute the loss and call Backward) for each evaluation; returns the loss of the first evaluation.
+    /// compute the loss and call Backward) for each evaluation; returns the loss of the first evaluation. Non-finite
+    /// values are handled per <see cref="Optimizer.NonFinitePolicy"/> and <see cref="Optimizer.Average"/> is updated
+    /// after the step (see the remarks of <see cref="LBFGS"/>).
     /// </summary>
     public override Tensor Step(Func<Tensor> closure)
     {
         ArgumentNullException.ThrowIfNull(closure);
-        if (ParamGroups.Count != 1) throw new InvalidOperationException("LBFGS doesn't support per-parameter options (parameter groups)");
         var o = Group(0).Options;
         o.Validate();
-        var ps = Group(0).Parameters.Select(p => p.Value).ToArray();
-        int numel = ps.Sum(p => p.Length);
-        double lr = o.Lr, tolGrad = o.ToleranceGrad, tolChange = o.ToleranceChange;
-        int maxIter = o.MaxIter, maxEval = o.EffectiveMaxEval, historySize = o.HistorySize;
-
-        var origLoss = closure();
-        double loss = origLoss.Item();
-        int currentEvals = 1;
-        FunctionEvaluations++;
-        var flatGrad = GatherFlatGrad(ps, numel);
-        bool optCond = Num.F32(AbsMax(flatGrad)) <= Num.D(tolGrad);
-        if (optCond) return origLoss;
-
-        var d = _d;
-        var t = _t;
-        int nIter = 0;
+        var named = Group(0).Parameters;
+        var ps = named.Select(p => p.Value).ToArray();
+        bool check = NonFinitePolicy != NonFinitePolicy.Propagate;
+        // The whole step is abandoned on a non-finite evaluation: keep what it started from.
+        var savedState = check ? _s.Copy() : null;
+        var savedParams = check ? ps.Select(p => p.ToArray()).ToArray() : null;
+        Tensor? origLoss = null;
+        try
         {
+            origLoss = closure();
+            double firstLoss = origLoss.Item();
+            Check(firstLoss);
+            Iterate(firstLoss);
+        }
+        catch (NonFiniteEvaluation bad)
+        {
+            _s = savedState!;
+            for (int i = 0; i < ps.Length; i++) savedParams![i].CopyTo(ps[i].Span);
+            if (NonFinitePolicy == NonFinitePolicy.Throw)
+                throw bad.Parameter is { } name ? new NonFiniteGradientException(name, StepCount + 1) : new NonFiniteLossException(bad.Loss, StepCount + 1);
+            CountSkippedStep();
+            return origLoss!;
+        }
+        CountStep();
+        return origLoss;
+
+        // Under Throw and SkipStep: the gradient, then the loss, of every evaluation must be finite.
+        void Check(double loss)
+        {
+            if (!check) return;
+            foreach (var p in named)
+                if (p.Value.Grad is { } g && !Kernels.FiniteCheck.AllFinite(g)) throw new NonFiniteEvaluation(p.Name, loss);
+            if (!double.IsFinite(loss)) throw new NonFiniteEvaluation(null, loss);
+        }
+
+        double Evaluate()
+        {
+            // The step's own arithmetic works on spans and records nothing, so the closure runs as the caller left it.
+            double loss = closure().Item();
+            Check(loss);
+            return loss;
+        }
+
+        (double, float[]) DirectionalEvaluate(float[][] x, Num t, float[] d, int numel)
+        {
+            AddGrad(ps, t.F32Value, d);
+            double loss = Evaluate();
+            var g = GatherFlatGrad(ps, numel);
+            for (int i = 0; i < ps.Length; i++) x[i].CopyTo(ps[i].Span);
+            return (loss, g);
+        }
+
+        // torch.optim.LBFGS.step after the first evaluation, line for line.
+        void Iterate(double loss)
+        {
+            var s = _s;
+            int numel = ps.Sum(p => p.Length);
+            double lr = o.Lr, tolGrad = o.ToleranceGrad, tolChange = o.ToleranceChange;
+            int maxIter = o.MaxIter, maxEval = o.EffectiveMaxEval, historySize = o.HistorySize;
+
+            int currentEvals = 1;
+            s.FuncEvals++;
+            var flatGrad = GatherFlatGrad(ps, numel);
+            bool optCond = Num.F32(AbsMax(flatGrad)) <= Num.D(tolGrad);
+            if (optCond) return;
+
+            var d = s.D;
+            var t = s.T;
+            int nIter = 0;
             while (nIter < maxIter)
             {
                 nIter++;
-                Iterations++;
-                if (Iterations == 1)
+                s.NIter++;
+                if (s.NIter == 1)
                 {
                     d = Neg(flatGrad);
-                    _oldDirs.Clear(); _oldStps.Clear(); _ro.Clear();
-                    _hDiag = Num.D(1);
+                    s.OldDirs.Clear(); s.OldStps.Clear(); s.Ro.Clear();
+                    s.HDiag = Num.D(1);
                 }
                 else
                 {
                     var y = new float[numel];
-                    for (int i = 0; i < numel; i++) y[i] = flatGrad[i] - _prevFlatGrad![i];
-                    var s = new float[numel];
+                    for (int i = 0; i < numel; i++) y[i] = flatGrad[i] - s.PrevFlatGrad![i];
+                    var sv = new float[numel];
                     float tf = t.F32Value;
-                    for (int i = 0; i < numel; i++) s[i] = d![i] * tf;
-                    var ys = Num.F32(Dot(y, s));
+                    for (int i = 0; i < numel; i++) sv[i] = d![i] * tf;
+                    var ys = Num.F32(Dot(y, sv));
                     if (ys > Num.D(1e-10))
                     {
-                        if (_oldDirs.Count == historySize)
+                        if (s.OldDirs.Count == historySize)
                         {
-                            _oldDirs.RemoveAt(0); _oldStps.RemoveAt(0); _ro.RemoveAt(0);
+                            s.OldDirs.RemoveAt(0); s.OldStps.RemoveAt(0); s.Ro.RemoveAt(0);
                         }
-                        _oldDirs.Add(y);
-                        _oldStps.Add(s);
-                        _ro.Add(Num.F32(1f / ys.F32Value));
-                        _hDiag = ys / Num.F32(Dot(y, y));
+                        s.OldDirs.Add(y);
+                        s.OldStps.Add(sv);
+                        s.Ro.Add(Num.F32(1f / ys.F32Value));
+                        s.HDiag = ys / Num.F32(Dot(y, y));
                     }
-                    int numOld = _oldDirs.Count;
+                    int numOld = s.OldDirs.Count;
                     var al = new Num[numOld];
                     var q = Neg(flatGrad);
                     for (int i = numOld - 1; i >= 0; i--)
                     {
-                        al[i] = Num.F32(Dot(_oldStps[i], q)) * _ro[i];
-                        Axpy(q, _oldDirs[i], (-al[i]).F32Value);
+                        al[i] = Num.F32(Dot(s.OldStps[i], q)) * s.Ro[i];
+                        Axpy(q, s.OldDirs[i], (-al[i]).F32Value);
                     }
-                    float h = _hDiag.F32Value;
+                    float h = s.HDiag.F32Value;
                     var r = new float[numel];
                     for (int i = 0; i < numel; i++) r[i] = q[i] * h;
                     for (int i = 0; i < numOld; i++)
                     {
-                        var be = Num.F32(Dot(_oldDirs[i], r)) * _ro[i];
-                        Axpy(r, _oldStps[i], (al[i] - be).F32Value);
+                        var be = Num.F32(Dot(s.OldDirs[i], r)) * s.Ro[i];
+                        Axpy(r, s.OldStps[i], (al[i] - be).F32Value);
                     }
                     d = r;
                 }
-                _prevFlatGrad = (float[])flatGrad.Clone();
-                _prevLoss = loss;
+                s.PrevFlatGrad = (float[])flatGrad.Clone();
+                s.PrevLoss = loss;
 
-                if (Iterations == 1)
+                if (s.NIter == 1)
                 {
                     var inv = Num.F32(1f / AbsSum(flatGrad));
                     t = Num.Min(Num.D(1), inv) * Num.D(lr);
@@ -211,7 +304,7 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
                 if (o.LineSearchFn is not null)
                 {
                     var xInit = ps.Select(p => p.ToArray()).ToArray();
-                    (double, float[]) ObjFunc(Num tt, float[] dd) => DirectionalEvaluate(closure, ps, xInit, tt, dd, numel);
+                    (double, float[]) ObjFunc(Num tt, float[] dd) => DirectionalEvaluate(xInit, tt, dd, numel);
                     (loss, flatGrad, t, lsEvals) = StrongWolfe.Search(ObjFunc, t, d!, loss, flatGrad, gtd, tolChange);
                     AddGrad(ps, t.F32Value, d!);
                     optCond = Num.F32(AbsMax(flatGrad)) <= Num.D(tolGrad);
@@ -221,14 +314,14 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
                     AddGrad(ps, t.F32Value, d!);
                     if (nIter != maxIter)
                     {
-                        loss = Evaluate(closure);
+                        loss = Evaluate();
                         flatGrad = GatherFlatGrad(ps, numel);
                         optCond = Num.F32(AbsMax(flatGrad)) <= Num.D(tolGrad);
                         lsEvals = 1;
                     }
                 }
                 currentEvals += lsEvals;
-                FunctionEvaluations += lsEvals;
+                s.FuncEvals += lsEvals;
 
                 if (nIter == maxIter) break;
                 if (currentEvals >= maxEval) break;
@@ -236,32 +329,23 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
                 float tf2 = t.F32Value, dmax = 0;
                 foreach (float v in d!) dmax = MathF.Max(dmax, MathF.Abs(v * tf2));
                 if (Num.F32(dmax) <= Num.D(tolChange)) break;
-                if (Math.Abs(loss - _prevLoss) < tolChange) break;
+                if (Math.Abs(loss - s.PrevLoss) < tolChange) break;
             }
+            s.D = d;
+            s.T = t;
         }
-        _d = d;
-        _t = t;
-        return origLoss;
+    }
+
+    /// <summary>An evaluation gave a non-finite gradient (of the named parameter) or loss (no parameter named).</summary>
+    private sealed class NonFiniteEvaluation(string? parameter, double loss) : Exception
+    {
+        public string? Parameter { get; } = parameter;
+        public double Loss { get; } = loss;
     }
 
     /// <summary>LBFGS has no per-parameter update; <see cref="Optimizer.Step()"/> without a closure is an error.</summary>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LBFGSOptions options, ParameterState state) =>
         throw new InvalidOperationException("LBFGS needs Step(closure): it re-evaluates the loss several times per step");
-
-    private static double Evaluate(Func<Tensor> closure)
-    {
-        // The step's own arithmetic works on spans and records nothing, so the closure runs as the caller left it.
-        return closure().Item();
-    }
-
-    private static (double, float[]) DirectionalEvaluate(Func<Tensor> closure, Tensor[] ps, float[][] x, Num t, float[] d, int numel)
-    {
-        AddGrad(ps, t.F32Value, d);
-        double loss = Evaluate(closure);
-        var g = GatherFlatGrad(ps, numel);
-        for (int i = 0; i < ps.Length; i++) x[i].CopyTo(ps[i].Span);
-        return (loss, g);
-    }
 
     private static float[] GatherFlatGrad(Tensor[] ps, int numel)
     {

@@ -11,13 +11,27 @@ public enum NonFinitePolicy
     Propagate,
 }
 
-/// <summary>A gradient held NaN or ±∞ under <see cref="NonFinitePolicy.Throw"/>.</summary>
-public sealed class NonFiniteGradientException(string parameter, long step)
-    : ArithmeticException($"the gradient of parameter '{parameter}' holds NaN or infinity at step {step}; nothing was updated")
+/// <summary>
+/// A gradient held NaN or ±∞ under <see cref="NonFinitePolicy.Throw"/>. Its subclass <see cref="NonFiniteLossException"/>
+/// reports a non-finite loss seen by an optimizer that evaluates the loss itself (LBFGS), so a handler of this
+/// exception (the run diverged) handles both.
+/// </summary>
+public class NonFiniteGradientException : ArithmeticException
 {
-    /// <summary>The first parameter whose gradient was not finite.</summary>
-    public string Parameter { get; } = parameter;
+    /// <summary>The gradient of <paramref name="parameter"/> was not finite at the 1-based <paramref name="step"/>.</summary>
+    public NonFiniteGradientException(string parameter, long step)
+        : this($"the gradient of parameter '{parameter}' holds NaN or infinity at step {step}; nothing was updated", parameter, step) { }
+
+    /// <summary>For subclasses: the exception with its own <paramref name="message"/>.</summary>
+    protected NonFiniteGradientException(string message, string parameter, long step) : base(message)
+    {
+        Parameter = parameter;
+        Step = step;
+    }
+
+    /// <summary>The first parameter whose gradient was not finite (empty for a <see cref="NonFiniteLossException"/>).</summary>
+    public string Parameter { get; }
 
     /// <summary>The 1-based step at which it happened.</summary>
-    public long Step { get; } = step;
+    public long Step { get; }
 }

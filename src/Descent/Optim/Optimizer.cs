@@ -16,6 +16,7 @@ public abstract class Optimizer
     private readonly HashSet<string> _names = [];
     private readonly Dictionary<string, ParameterState> _state = [];
     private readonly List<Tensor> _gradScratch = [];
+    private GradientClipping? _clipping;
 
     /// <summary>Creates the optimizer with one group of <paramref name="parameters"/> using <paramref name="defaults"/>.</summary>
     protected Optimizer(IEnumerable<NamedParameter> parameters, OptimizerOptions defaults)
@@ -23,7 +24,7 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(defaults);
         defaults.Validate();
         DefaultOptions = defaults;
-        AddParamGroup(parameters, defaults.Clone());
+        AddGroup(parameters, defaults.Clone());
     }
 
     /// <summary>The options new groups start from.</summary>
@@ -41,8 +42,15 @@ public abstract class Optimizer
     /// <summary>What to do when a gradient holds NaN or ±∞; <see cref="NonFinitePolicy.Throw"/> by default.</summary>
     public NonFinitePolicy NonFinitePolicy { get; set; } = NonFinitePolicy.Throw;
 
-    /// <summary>Clipping applied to all gradients before each update, or null for none.</summary>
-    public GradientClipping? Clipping { get; set; }
+    /// <summary>
+    /// Clipping applied to all gradients before each update, or null for none. An optimizer for which clipping is
+    /// not well defined (LBFGS) refuses it here with a <see cref="NotSupportedException"/> giving the reason.
+    /// </summary>
+    public GradientClipping? Clipping
+    {
+        get => _clipping;
+        set => _clipping = value is not null && RefuseClipping(value) is string reason ? throw new NotSupportedException(reason) : value;
+    }
 
     /// <summary>The global gradient 2-norm measured by the last clipping, before clipping.</summary>
     public double LastGradientNorm { get; private set; }
@@ -52,9 +60,34 @@ public abstract class Optimizer
 
     /// <summary>
     /// Adds a group of parameters with its own options (a copy of <see cref="DefaultOptions"/> when null). A
-    /// parameter may belong to one group only, and parameter names must be unique: state is keyed by them.
+    /// parameter may belong to one group only, and parameter names must be unique: state is keyed by them. An
+    /// optimizer that supports one group only (LBFGS) refuses with an <see cref="InvalidOperationException"/>.
     /// </summary>
     public void AddParamGroup(IEnumerable<NamedParameter> parameters, OptimizerOptions? options = null)
+    {
+        if (ExtraParamGroupRefusal is string reason) throw new InvalidOperationException(reason);
+        AddGroup(parameters, options);
+    }
+
+    /// <summary>
+    /// Why this optimizer refuses parameter groups beyond the one its constructor makes, or null (the default) when
+    /// it accepts them; <see cref="AddParamGroup"/> throws an <see cref="InvalidOperationException"/> with it.
+    /// </summary>
+    protected virtual string? ExtraParamGroupRefusal => null;
+
+    /// <summary>
+    /// Why this optimizer cannot apply <paramref name="clipping"/>, or null (the default) when it can; setting
+    /// <see cref="Clipping"/> throws a <see cref="NotSupportedException"/> with it.
+    /// </summary>
+    protected virtual string? RefuseClipping(GradientClipping clipping) => null;
+
+    /// <summary>
+    /// Why <see cref="Step()"/> without a closure cannot work for this optimizer, or null (the default) when it can;
+    /// <see cref="Step()"/> throws an <see cref="InvalidOperationException"/> with it before touching anything.
+    /// </summary>
+    protected virtual string? StepWithoutClosureRefusal => null;
+
+    private void AddGroup(IEnumerable<NamedParameter> parameters, OptimizerOptions? options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var list = parameters.ToList();
@@ -105,6 +138,7 @@ public abstract class Optimizer
     /// </summary>
     public void Step()
     {
+        if (StepWithoutClosureRefusal is string reason) throw new InvalidOperationException(reason);
         foreach (var group in _groups) group.Options.Validate();
         if (NonFinitePolicy != NonFinitePolicy.Propagate && FirstNonFinite() is string bad)
         {
@@ -131,9 +165,18 @@ public abstract class Optimizer
                         Update(p, grad, group.Options, state);
                     }
         }
+        CountStep();
+    }
+
+    /// <summary>Counts a completed step and updates <see cref="Average"/>, for optimizers with their own step loop.</summary>
+    private protected void CountStep()
+    {
         StepCount++;
         Average?.Update(this);
     }
+
+    /// <summary>Counts a step skipped under <see cref="NonFinitePolicy.SkipStep"/>.</summary>
+    private protected void CountSkippedStep() => SkippedSteps++;
 
     /// <summary>
     /// Whether the optimizer needs <see cref="Step(Func{Tensor})"/>: it evaluates the loss several times per step
@@ -184,12 +227,35 @@ public abstract class Optimizer
             foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
             foreach (var (scalar, value) in state.Scalars) result.Scalars[$"{name}.{scalar}"] = value;
         }
+        SaveGlobalState(result);
         return result;
     }
 
     /// <summary>
-    /// Restores a <see cref="StateDict"/>. Every entry must name a parameter of this optimizer and have its shape;
-    /// otherwise nothing is changed and the error names the entry.
+    /// Adds the optimizer-wide state (copies) to <paramref name="dict"/>'s <see cref="OptimizerStateDict.GlobalScalars"/>
+    /// and <see cref="OptimizerStateDict.GlobalBuffers"/>; the default adds nothing.
+    /// </summary>
+    protected virtual void SaveGlobalState(OptimizerStateDict dict) { }
+
+    /// <summary>
+    /// Checks the optimizer-wide entries of <paramref name="dict"/> before anything is loaded, throwing an
+    /// <see cref="ArgumentException"/> that names the entry; the default accepts none.
+    /// </summary>
+    protected virtual void ValidateGlobalState(OptimizerStateDict dict)
+    {
+        foreach (var key in dict.GlobalScalars.Keys.Concat(dict.GlobalBuffers.Keys))
+            throw new ArgumentException($"state dict has optimizer-wide entry '{key}', but {GetType().Name} keeps no optimizer-wide state", nameof(dict));
+    }
+
+    /// <summary>
+    /// Replaces the optimizer-wide state with <paramref name="dict"/>'s (already validated by
+    /// <see cref="ValidateGlobalState"/>; absent entries mean the state of a fresh optimizer); the default does nothing.
+    /// </summary>
+    protected virtual void LoadGlobalState(OptimizerStateDict dict) { }
+
+    /// <summary>
+    /// Restores a <see cref="StateDict"/>. Every entry must name a parameter of this optimizer and have its shape, and
+    /// the optimizer-wide entries must fit this optimizer; otherwise nothing is changed and the error names the entry.
     /// </summary>
     public void LoadStateDict(OptimizerStateDict dict)
     {
@@ -212,6 +278,7 @@ public abstract class Optimizer
             if (dot <= 0 || !dict.Steps.ContainsKey(key[..dot]))
                 throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
         }
+        ValidateGlobalState(dict);
         foreach (var state in _state.Values) state.Clear();
         foreach (var (name, step) in dict.Steps) _state[name].Step = step;
         foreach (var (key, value) in dict.Buffers)
@@ -224,6 +291,7 @@ public abstract class Optimizer
             int dot = key.LastIndexOf('.');
             _state[key[..dot]].SetScalar(key[(dot + 1)..], value);
         }
+        LoadGlobalState(dict);
     }
 }
 
