@@ -92,7 +92,7 @@ internal static class CompareCommand
     {
         var problem = ProblemCatalog.Get(experiment.Problem);
         string runPath = Path.GetFullPath(Path.Combine(runsRoot, experiment.Name));
-        if (!resume && !force && (Directory.Exists(runPath) || File.Exists(runPath)))
+        if (!resume && !force && (File.Exists(runPath) || (Directory.Exists(runPath) && Directory.EnumerateFileSystemEntries(runPath).Any())))
             throw new CliUsageException($"the run directory {runPath} exists already; choose another --name, --resume {Display(runPath)}, or pass --force to replace it");
         var checkpoints = new ComparisonCheckpoints(runPath, checkpointEvery);
 
@@ -116,7 +116,7 @@ internal static class CompareCommand
         }
         else
         {
-            try { run = RunDirectory.Create(runsRoot, experiment.Name, force); }
+            try { run = RunDirectory.Create(runsRoot, experiment.Name, force, Config(experiment, problem, commandLine)); }
             catch (RunExistsException e) { throw new CliUsageException(e.Message); }
         }
         output.WriteLine($"run         {Display(run.Path)}");
@@ -125,7 +125,6 @@ internal static class CompareCommand
         IReadOnlyList<RunOutcome> outcomes;
         using (run)
         {
-            if (!resume) run.WriteConfig(Config(experiment, problem, commandLine));
             var runner = new ExperimentRunner(experiment, problem, data, run, checkpoints, resume);
             outcomes = CompareProgress.Show(output, interactive, experiment, probe.BatchesPerEpoch, observer => runner.Run(observer));
         }

@@ -89,9 +89,21 @@ public sealed class ComparisonCheckpoints
             ["message"] = end.Message,
         });
         AtomicFile.Write(System.IO.Path.Combine(directory, EndFile), stream => stream.Write(Encoding.UTF8.GetBytes(json + "\n")));
-        foreach (var (_, path) in new CheckpointDirectory(directory).List())
+        var checkpoints = new CheckpointDirectory(directory);
+        foreach (var (_, path) in checkpoints.List())
         {
             try { File.Delete(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        RemoveTemporaryFiles(directory);
+    }
+
+    /// <summary>Deletes the temporary files an interrupted atomic write left in <paramref name="directory"/>.</summary>
+    internal static void RemoveTemporaryFiles(string directory)
+    {
+        foreach (string file in AtomicFile.TemporaryFiles(directory, ""))
+        {
+            try { File.Delete(file); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }

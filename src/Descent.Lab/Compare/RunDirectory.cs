@@ -47,15 +47,17 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     public const string Format = "descent-compare/1";
 
     /// <summary>
-    /// Creates <paramref name="root"/>/<paramref name="name"/>. When it exists: with <paramref name="force"/> and when
-    /// it is a comparison's directory (its config.json says so), the files Descent wrote there are deleted first
-    /// (anything else stays); otherwise <see cref="RunExistsException"/> is thrown and nothing is touched.
+    /// Creates <paramref name="root"/>/<paramref name="name"/> and writes <paramref name="config"/> there (atomically,
+    /// before anything else, so that a comparison killed at any moment can be resumed). An empty directory is used as
+    /// it is. When it holds files: with <paramref name="force"/> and when it is a comparison's directory (its
+    /// config.json says so), the files Descent wrote there are deleted first (anything else stays); otherwise
+    /// <see cref="RunExistsException"/> is thrown and nothing is touched.
     /// </summary>
-    public static RunDirectory Create(string root, string name, bool force)
+    public static RunDirectory Create(string root, string name, bool force, JsonObject? config = null)
     {
         string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, name));
         if (File.Exists(path)) throw new RunExistsException($"{path} is a file, not a run directory; choose another --name");
-        if (Directory.Exists(path))
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
         {
             if (!force)
                 throw new RunExistsException($"the run directory {path} exists already; choose another --name, --resume it, or pass --force to replace it");
@@ -64,6 +66,7 @@ public sealed class RunDirectory : IMetricSink, IDisposable
             DeleteOwnFiles(path);
         }
         Directory.CreateDirectory(path);
+        if (config is not null) WriteConfig(path, config);
         return new RunDirectory(path, append: false);
     }
 
@@ -77,6 +80,7 @@ public sealed class RunDirectory : IMetricSink, IDisposable
         ArgumentNullException.ThrowIfNull(keep);
         path = System.IO.Path.GetFullPath(path);
         if (!IsComparison(path)) throw new DirectoryNotFoundException($"{path} is not a comparison's directory: it has no {ConfigFile} written by descent compare");
+        ComparisonCheckpoints.RemoveTemporaryFiles(path);
         string csv = System.IO.Path.Combine(path, CsvFile);
         var rows = File.Exists(csv) ? ReadCsv(csv).Where(keep).ToList() : [];
         Checkpoints.AtomicFile.Write(csv, stream =>
@@ -129,9 +133,14 @@ public sealed class RunDirectory : IMetricSink, IDisposable
         if (!Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
     }
 
-    /// <summary>Writes config.json.</summary>
-    public void WriteConfig(JsonObject config) =>
-        File.WriteAllText(System.IO.Path.Combine(Path, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    /// <summary>Writes config.json (atomically).</summary>
+    public void WriteConfig(JsonObject config) => WriteConfig(Path, config);
+
+    private static void WriteConfig(string path, JsonObject config)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Checkpoints.AtomicFile.Write(System.IO.Path.Combine(path, ConfigFile), stream => stream.Write(bytes));
+    }
 
     /// <inheritdoc/>
     public void Write(MetricRow row)

@@ -237,6 +237,12 @@ public sealed class Trainer
                 Optimizer.Step();
             }
         }
+        catch (NonFiniteLossException e)
+        {
+            throw new TrainingDivergedException(
+                $"the loss became {e.Loss.ToString(CultureInfo.InvariantCulture)} at {Where(epoch, batch, step)}; nothing was updated: lower the learning rate",
+                step, epoch, null, e);
+        }
         catch (NonFiniteGradientException e)
         {
             throw new TrainingDivergedException(
