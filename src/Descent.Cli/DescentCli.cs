@@ -53,7 +53,8 @@ public static class DescentCli
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         CliUsageException => (ExitCodes.BadArguments, e.Message),
-        ArgumentException a => (ExitCodes.BadArguments, OptionMessage(a)),
+        InvalidOptionException o => (ExitCodes.BadArguments, OptionMessage(o)),
+        ArgumentException a => (ExitCodes.BadArguments, OneLine(InvalidOptionException.ReasonOf(a))),
         DatasetNotFoundException => (ExitCodes.BadData, OneLine(e.Message)),
         CheckpointFormatException or CheckpointWriteException => (ExitCodes.BadData, OneLine(e.Message)),
         NonFiniteGradientException => (ExitCodes.Diverged, OneLine(e.Message)),
@@ -64,41 +65,17 @@ public static class DescentCli
         _ => (ExitCodes.InternalError, $"unexpected {e.GetType().Name}: {OneLine(e.Message)}"),
     };
 
-    private static readonly Dictionary<string, string> OptionNames = new()
-    {
-        ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["EvalBatchSize"] = "--eval-batch-size",
-        ["TrainLimit"] = "--train-limit", ["TestLimit"] = "--test-limit", ["name"] = "--problem", ["Name"] = "--optimizer",
-        ["Beta1"] = "--betas", ["Beta2"] = "--betas", ["EtaMinus"] = "--opt etas", ["EtaPlus"] = "--opt etas",
-    };
+    /// <summary>The optimizer keywords that have a flag of their own; the others are passed with --opt.</summary>
+    private static readonly HashSet<string> OptimizerFlags =
+        ["lr", "momentum", "dampening", "weight_decay", "nesterov", "betas", "eps", "alpha", "rho", "amsgrad", "centered", "maximize"];
 
-    /// <summary>
-    /// The command-line spelling of a library argument name: "WeightDecay" and "weight_decay" are "--weight-decay";
-    /// torch options without a dedicated flag are "--opt name".
-    /// </summary>
-    private static string? OptionFor(string? parameter)
-    {
-        if (parameter is null) return null;
-        if (OptionNames.TryGetValue(parameter, out var known)) return known;
-        string torch = string.Concat(parameter.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
-        return torch switch
-        {
-            "lr" or "momentum" or "dampening" or "weight_decay" or "nesterov" or "betas" or "eps" or "alpha" or "rho"
-                or "amsgrad" or "centered" or "maximize" => "--" + torch.Replace('_', '-'),
-            _ when torch.All(c => char.IsLower(c) || c == '_' || char.IsDigit(c)) => "--opt " + torch,
-            _ => null,
-        };
-    }
+    /// <summary>The flag that carries an option's key: "--weight-decay" for weight_decay, "--opt lr_decay" for an optimizer keyword without a flag.</summary>
+    internal static string Flag(InvalidOptionException e) =>
+        e.Owner is not null && !OptimizerFlags.Contains(e.Key) ? $"--opt {e.Key}" : "--" + e.Key.Replace('_', '-');
 
-    /// <summary>An argument error from the library, told in terms of the option that carried the value.</summary>
-    private static string OptionMessage(ArgumentException e)
-    {
-        string text = OneLine(e.Message);
-        // The runtime appends " (Parameter 'x')" and "Actual value was v." to the message; keep it short.
-        int cut = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        if (cut >= 0) text = text[..cut];
-        string value = e is ArgumentOutOfRangeException { ActualValue: { } actual } ? $" (got {actual})" : "";
-        return OptionFor(e.ParamName) is { } option ? $"invalid {option}: {text}{value}" : text + value;
-    }
+    /// <summary>"invalid --lr: must be at least 0 (got -1)".</summary>
+    internal static string OptionMessage(InvalidOptionException e) =>
+        $"invalid {Flag(e)}: {e.Reason}{(e.Value is null || e.Reason.Contains($"'{InvalidOptionException.Format(e.Value)}'") ? "" : $" (got {InvalidOptionException.Format(e.Value)})")}";
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -168,19 +168,22 @@ internal static class CompareCommand
         Option<string?> name, Option<string?> landscapes)
     {
         Experiment? file = null;
+        string? experimentSource = null;
         if (resumePath is not null)
         {
             string directory = Path.GetFullPath(resumePath.TrimEnd('/', '\\'));
             if (!RunDirectory.IsComparison(directory))
                 throw new CliUsageException($"invalid --resume: {directory} is not a comparison's directory (it has no {RunDirectory.ConfigFile} written by descent compare)");
-            try { file = ExperimentFile.Load(Path.Combine(directory, RunDirectory.ConfigFile)) with { Name = Path.GetFileName(directory) }; }
-            catch (ArgumentException e) { throw new CliUsageException($"invalid --resume: {Short(e)}"); }
+            experimentSource = Path.Combine(directory, RunDirectory.ConfigFile);
+            try { file = ExperimentFile.Load(experimentSource) with { Name = Path.GetFileName(directory) }; }
+            catch (ArgumentException e) { throw new InvalidDataException(Short(e)); }
         }
         else if (parse.GetValue(experimentFile) is { } path)
         {
             if (!File.Exists(path)) throw new CliUsageException($"invalid --experiment: {Path.GetFullPath(path)} does not exist");
+            experimentSource = Path.GetFullPath(path);
             try { file = ExperimentFile.Load(path); }
-            catch (ArgumentException e) { throw new CliUsageException($"invalid --experiment: {Short(e)}"); }
+            catch (ArgumentException e) { throw new InvalidDataException(Short(e)); }
         }
 
         var entries = new List<OptimizerEntry>();
@@ -196,7 +199,9 @@ internal static class CompareCommand
         string problemName = parse.GetValue(problem) ?? file?.Problem ?? "fmnist-mlp";
         ProblemCatalog.Get(problemName);  // an unknown name is an error listing the known ones
         int? seedCount = parse.GetValue(seeds);
-        if (seedCount is < 1) throw new CliUsageException($"invalid --seeds: must be at least 1 (got {seedCount})");
+        if (seedCount is < 1 or > Experiment.MaxSeeds) throw new CliUsageException($"invalid --seeds: must be from 1 to {Experiment.MaxSeeds} (got {seedCount})");
+        if (parse.GetValue(firstSeed) is ulong first && seedCount is int count && first > ulong.MaxValue - (ulong)(count - 1))
+            throw new CliUsageException($"invalid --seed: {first} + {count - 1} seeds go past the largest seed, {ulong.MaxValue}");
         IReadOnlyList<ulong> seedList = seedCount is not null || parse.GetValue(firstSeed) is not null
             ? [.. Enumerable.Range(0, seedCount ?? file?.Seeds.Count ?? 1).Select(i => (parse.GetValue(firstSeed) ?? 0) + (ulong)i)]
             : file?.Seeds ?? [0];
@@ -225,15 +230,12 @@ internal static class CompareCommand
             LandscapeSteps = file?.LandscapeSteps ?? 300,
         };
         try { experiment.Validate(); }
-        catch (ArgumentException e)
+        catch (InvalidOptionException e)
         {
-            string option = e.ParamName switch
-            {
-                "Name" => "--name", "Epochs" => "--epochs", "BatchSize" => "--batch-size", "TrainLimit" => "--train-limit",
-                "TestLimit" => "--test-limit", "Seeds" => "--seeds", "Optimizers" => "--optimizers", _ => "--experiment",
-            };
-            string value = e is ArgumentOutOfRangeException { ActualValue: { } actual } ? $" (got {actual})" : "";
-            throw new CliUsageException($"invalid {option}: {Short(e)}{value}");
+            // The setting came from the command line when its flag was typed, otherwise from the experiment file.
+            bool typed = parse.Tokens.Any(t => t.Value == "--" + e.Key.Replace('_', '-'));
+            if (typed || experimentSource is null) throw new CliUsageException(DescentCli.OptionMessage(e));
+            throw new InvalidDataException($"experiment file {experimentSource}: \"{e.Key}\" {e.Reason}{(e.Value is null ? "" : $" (got {InvalidOptionException.Format(e.Value)})")}");
         }
         if (resumePath is not null && Differences(file!, experiment) is { Count: > 0 } differences)
             throw new CliUsageException($"invalid --resume: the options given change the comparison, which a resume cannot: {string.Join("; ", differences)}");
@@ -274,5 +276,5 @@ internal static class CompareCommand
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
-    private static string Short(ArgumentException e) => e.Message.Split(" (Parameter '")[0];
+    private static string Short(ArgumentException e) => InvalidOptionException.Describe(e);
 }

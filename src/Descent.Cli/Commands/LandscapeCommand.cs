@@ -64,7 +64,7 @@ internal static class LandscapeCommand
                     ? OptimizerList.Parse(text, name => Presets.TryGet(name, out _) ? LandscapePresets.Lectures(surface) : null)
                     : LandscapePresets.Lectures(surface);
             }
-            catch (ArgumentException e) { throw new CliUsageException($"invalid --optimizers: {e.Message.Split(" (Parameter '")[0]}"); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --optimizers: {InvalidOptionException.Describe(e)}"); }
             Point2? from = parse.GetValue(start) is { } s ? ParsePoint(s) : null;
 
             var landscape = Landscape.Run(surface, entries, n, from);

@@ -43,7 +43,7 @@ internal static class ScheduleCommand
 
             ScheduleSeries series;
             try { series = ScheduleSeries.Record(built, specs, n, perEpoch, metrics: ParseMetrics(parse.GetValue(metrics))); }
-            catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {e.Message.Split(" (Parameter")[0]}"); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {InvalidOptionException.Describe(e)}"); }
 
             output.WriteLine($"schedule   {series.Description}");
             if (parse.GetValue(csv) is { } csvPath) File.WriteAllText(csvPath, series.ToCsv());

@@ -24,7 +24,7 @@ internal static class ScheduleOption
         foreach (var text in parse.GetValue(option) ?? [])
         {
             try { specs.Add(ScheduleSpec.Parse(text)); }
-            catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule '{text}': {e.Message.Split(" (Parameter")[0]}"); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule '{text}': {InvalidOptionException.Describe(e)}"); }
         }
         return specs;
     }

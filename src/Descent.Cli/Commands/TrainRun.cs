@@ -123,7 +123,7 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         probe.RequiresGrad = true;
         var probeOptimizer = optimizer.Create([new Nn.NamedParameter("probe", probe)]);
         try { ScheduleSet.Build(options.Schedules, probeOptimizer, 1, options.Epochs); }
-        catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {e.Message.Split(" (Parameter")[0]}"); }
+        catch (ArgumentException e) { throw new CliUsageException($"invalid --schedule: {InvalidOptionException.Describe(e)}"); }
     }
 
 }

@@ -48,6 +48,9 @@ public sealed partial record Experiment
     /// <summary>Steps of each optimizer on each landscape.</summary>
     public int LandscapeSteps { get; init; } = 300;
 
+    /// <summary>The most seeds an experiment may have (each one trains every optimizer once).</summary>
+    public const int MaxSeeds = 10_000;
+
     /// <summary>Runs in the experiment: seeds × optimizers.</summary>
     public int RunCount => Seeds.Count * Optimizers.Count;
 
@@ -55,13 +58,14 @@ public sealed partial record Experiment
     public void Validate()
     {
         if (!NamePattern().IsMatch(Name) || Name is "." or "..")
-            throw new ArgumentException($"invalid run name '{Name}': use letters, digits, '.', '_' and '-' (it names a directory)", nameof(Name));
-        if (Optimizers.Count == 0) throw new ArgumentException("no optimizers to compare", nameof(Optimizers));
+            throw new InvalidOptionException("name", Name, "use letters, digits, '.', '_' and '-' (it names a directory)");
+        if (Optimizers.Count == 0) throw new InvalidOptionException("optimizers", null, "no optimizers to compare");
         var duplicate = Optimizers.GroupBy(o => o.Label, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"two optimizers are labelled '{duplicate.Key}'", nameof(Optimizers));
-        if (Seeds.Count == 0) throw new ArgumentException("seeds must be at least 1", nameof(Seeds));
-        if (Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException("the seeds must be distinct", nameof(Seeds));
-        if (LandscapeSteps < 1) throw new ArgumentOutOfRangeException(nameof(LandscapeSteps), LandscapeSteps, "landscape steps must be at least 1");
+        if (duplicate is not null) throw new InvalidOptionException("optimizers", null, $"two optimizers are labelled '{duplicate.Key}'");
+        if (Seeds.Count == 0) throw new InvalidOptionException("seeds", 0, "must be at least 1");
+        if (Seeds.Count > MaxSeeds) throw new InvalidOptionException("seeds", Seeds.Count, $"at most {MaxSeeds} seeds");
+        if (Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException("seeds", null, "the seeds must be distinct");
+        if (LandscapeSteps is < 1 or > 100_000) throw new InvalidOptionException("landscape_steps", LandscapeSteps, "must be from 1 to 100000");
         foreach (string surface in Landscapes) SurfaceCatalog.Get(surface);
         TrainingOptions(Seeds[0], Optimizers[0]).Validate();
     }

@@ -109,8 +109,8 @@ public static class ExperimentFile
     {
         null => [0],
         JsonArray a => [.. a.Select(x => x is JsonValue v && v.TryGetValue(out ulong s) ? s : throw new ArgumentException("\"seeds\" must be a count or a list of non-negative integers"))],
-        JsonValue v when v.TryGetValue(out int count) && count >= 1 => [.. Enumerable.Range(0, count).Select(i => (ulong)i)],
-        _ => throw new ArgumentException("\"seeds\" must be a count (≥ 1) or a list of non-negative integers"),
+        JsonValue v when v.TryGetValue(out int count) && count >= 1 && count <= Experiment.MaxSeeds => [.. Enumerable.Range(0, count).Select(i => (ulong)i)],
+        _ => throw new ArgumentException($"\"seeds\" must be a count from 1 to {Experiment.MaxSeeds} or a list of non-negative integers"),
     };
 
     private static OptimizerEntry ParseEntry(JsonObject o)

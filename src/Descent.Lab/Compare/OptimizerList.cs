@@ -73,7 +73,7 @@ public static class OptimizerList
         {
             if (text.Trim().Length == 0) throw new ArgumentException($"invalid optimizer entry '{entry}': an empty schedule after '|'");
             try { result.Add(ScheduleSpec.Parse(text)); }
-            catch (ArgumentException e) { throw new ArgumentException($"invalid optimizer entry '{entry}': {e.Message.Split(" (Parameter")[0]}"); }
+            catch (ArgumentException e) { throw new ArgumentException($"invalid optimizer entry '{entry}': {InvalidOptionException.Describe(e)}"); }
         }
         return result;
     }
@@ -129,7 +129,7 @@ public static class OptimizerList
             var optimizer = spec.Validate();
             if (schedules.Count > 0) ScheduleSet.Build(schedules, optimizer, stepsPerEpoch: 1, epochs: 1);
         }
-        catch (ArgumentException e) { throw new ArgumentException($"optimizer '{label}': {e.Message.Split(" (Parameter")[0]}"); }
+        catch (ArgumentException e) { throw new ArgumentException($"optimizer '{label}': {InvalidOptionException.Describe(e)}"); }
     }
 
     private static IReadOnlyList<OptimizerEntry> Label(List<(string? Label, string Name, OptimizerSpec Spec, IReadOnlyList<ScheduleSpec> Schedules)> entries)

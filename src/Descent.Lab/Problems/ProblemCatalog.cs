@@ -22,5 +22,5 @@ public static class ProblemCatalog
     public static Problem Get(string name) =>
         Factories.TryGetValue(name.Replace('_', '-'), out var create)
             ? create()
-            : throw new ArgumentException($"unknown problem '{name}'; known problems: {string.Join(", ", Names)}", nameof(name));
+            : throw new InvalidOptionException("problem", name, $"unknown problem '{name}'{Suggestions.DidYouMean(name, Names)}; known problems: {string.Join(", ", Names)}");
 }

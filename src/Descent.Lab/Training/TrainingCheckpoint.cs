@@ -161,7 +161,7 @@ public sealed class TrainingCheckpoint
         try { trainer.RestoreState(State); }
         catch (ArgumentException e)
         {
-            throw new CheckpointFormatException(Path, $"the training state does not fit this run: {e.Message.Split(" (Parameter")[0]}", e);
+            throw new CheckpointFormatException(Path, $"the training state does not fit this run: {InvalidOptionException.Describe(e)}", e);
         }
     }
 

@@ -44,11 +44,11 @@ public sealed record TrainingOptions
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid value.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs must be at least 1");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be at least 1");
-        if (EvalBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(EvalBatchSize), EvalBatchSize, "evaluation batch size must be at least 1");
-        if (TrainLimit < 1) throw new ArgumentOutOfRangeException(nameof(TrainLimit), TrainLimit, "train limit must be at least 1");
-        if (TestLimit < 1) throw new ArgumentOutOfRangeException(nameof(TestLimit), TestLimit, "test limit must be at least 1");
-        if (!Enum.IsDefined(NonFinitePolicy)) throw new ArgumentOutOfRangeException(nameof(NonFinitePolicy), NonFinitePolicy, "unknown non-finite policy");
+        if (Epochs < 1) throw new InvalidOptionException("epochs", Epochs, "epochs must be at least 1");
+        if (BatchSize < 1) throw new InvalidOptionException("batch_size", BatchSize, "batch size must be at least 1");
+        if (EvalBatchSize < 1) throw new InvalidOptionException("eval_batch_size", EvalBatchSize, "evaluation batch size must be at least 1");
+        if (TrainLimit < 1) throw new InvalidOptionException("train_limit", TrainLimit, "train limit must be at least 1");
+        if (TestLimit < 1) throw new InvalidOptionException("test_limit", TestLimit, "test limit must be at least 1");
+        if (!Enum.IsDefined(NonFinitePolicy)) throw new InvalidOptionException("non_finite_policy", NonFinitePolicy, "unknown non-finite policy");
     }
 }

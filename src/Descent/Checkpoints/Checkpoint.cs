@@ -282,7 +282,7 @@ public sealed class Checkpoint
         try { optimizer.LoadStateDict(dict); }
         catch (ArgumentException e)
         {
-            throw new CheckpointMismatchException(Path, "holds optimizer state that does not fit this optimizer", [e.Message.Split(" (Parameter")[0]]);
+            throw new CheckpointMismatchException(Path, "holds optimizer state that does not fit this optimizer", [InvalidOptionException.Describe(e)]);
         }
     }
 

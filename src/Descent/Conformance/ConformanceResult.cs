@@ -49,13 +49,13 @@ public sealed record ConformanceResult(
     }
 
     /// <summary>The message of a library error without the runtime's " (Parameter 'x')" suffix, on one line.</summary>
-    internal static string Reason(Exception e)
+    internal static string Reason(Exception e) => e switch
     {
-        string text = e.Message.ReplaceLineEndings(" ").Trim();
-        int cut = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        if (cut >= 0) text = text[..cut];
-        return e is ArgumentException or InvalidDataException ? text : $"{e.GetType().Name}: {text}";
-    }
+        InvalidOptionException o => o.Reason.ReplaceLineEndings(" "),
+        ArgumentException a => InvalidOptionException.ReasonOf(a).ReplaceLineEndings(" "),
+        InvalidDataException => e.Message.ReplaceLineEndings(" ").Trim(),
+        _ => $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ").Trim()}",
+    };
 }
 
 /// <summary>Accumulates the largest deviations of one replay and remembers the first value out of tolerance.</summary>

@@ -35,10 +35,22 @@ public static class OptimizerCatalog
     public static Optimizer Create(string name, IEnumerable<NamedParameter> parameters, TorchOptions options)
     {
         if (!Factories.TryGetValue(name, out var create))
-            throw new ArgumentException($"unknown optimizer '{name}'; known optimizers: {string.Join(", ", Names)}", nameof(name));
+            throw new InvalidOptionException("optimizer", name, $"unknown optimizer '{name}'{Suggestions.DidYouMean(name, Names)}; known optimizers: {string.Join(", ", Names)}");
         string canonical = Factories.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-        var optimizer = create(parameters, options);
-        options.EnsureAllUsed(canonical);
-        return optimizer;
+        try
+        {
+            var optimizer = create(parameters, options);
+            options.EnsureAllUsed(canonical);
+            return optimizer;
+        }
+        catch (InvalidOptionException e) when (e.Owner is null)
+        {
+            throw new InvalidOptionException(e.Key, e.Value, e.Reason, canonical, e);
+        }
+        catch (ArgumentException e) when (e is not InvalidOptionException && e.ParamName is { } property && options.KeyOf(property) is { } key)
+        {
+            object? value = options.ValueOf(key) ?? (e as ArgumentOutOfRangeException)?.ActualValue;
+            throw new InvalidOptionException(key, value, InvalidOptionException.ReasonOf(e), canonical, e);
+        }
     }
 }

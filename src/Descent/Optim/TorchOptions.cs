@@ -24,21 +24,21 @@ public sealed class TorchOptions
 
     /// <summary>A number option that has no default.</summary>
     public double RequiredNumber(string key) =>
-        Read(key, out var v) ? AsNumber(key, v) : throw new ArgumentException($"option '{key}' is required", key);
+        Read(key, out var v) ? AsNumber(key, v) : throw new InvalidOptionException(key, null, "a value is required");
 
     /// <summary>A boolean option, or <paramref name="fallback"/> when absent.</summary>
     public bool Flag(string key, bool fallback) => Read(key, out var v) ? v switch
     {
         bool b => b,
         double d when d is 0 or 1 => d == 1,
-        _ => throw new ArgumentException($"option '{key}' must be true or false, got {Describe(v)}", key),
+        _ => throw new InvalidOptionException(key, v, "must be true or false"),
     } : fallback;
 
     /// <summary>A pair option such as betas, or <paramref name="fallback"/> when absent.</summary>
     public (double, double) Pair(string key, (double, double) fallback) => Read(key, out var v) ? v switch
     {
         double[] { Length: 2 } a => (a[0], a[1]),
-        _ => throw new ArgumentException($"option '{key}' must be a pair of numbers, got {Describe(v)}", key),
+        _ => throw new InvalidOptionException(key, v, "must be a pair of numbers"),
     } : fallback;
 
     /// <summary>An integer option, or <paramref name="fallback"/> when absent.</summary>
@@ -47,14 +47,14 @@ public sealed class TorchOptions
         if (!Read(key, out var v)) return fallback;
         double d = AsNumber(key, v);
         return d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue ? (int)d
-            : throw new ArgumentException($"option '{key}' must be an integer, got {Describe(v)}", key);
+            : throw new InvalidOptionException(key, v, "must be an integer");
     }
 
     /// <summary>A text option, or <paramref name="fallback"/> when absent.</summary>
     public string? Text(string key, string? fallback) => Read(key, out var v) ? v switch
     {
         string s => s,
-        _ => throw new ArgumentException($"option '{key}' must be text, got {Describe(v)}", key),
+        _ => throw new InvalidOptionException(key, v, "must be text"),
     } : fallback;
 
     /// <summary>Throws when an option was given that the optimizer did not read, listing the ones it knows.</summary>
@@ -62,8 +62,23 @@ public sealed class TorchOptions
     {
         var unknown = _values.Keys.Where(k => !_used.Contains(k)).ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"{optimizer} has no option '{unknown[0]}'; its options: {string.Join(", ", _known)}", unknown[0]);
+            throw new InvalidOptionException(unknown[0], _values[unknown[0]], $"{optimizer} has no option '{unknown[0]}'; its options: {string.Join(", ", _known)}", optimizer);
     }
+
+    /// <summary>
+    /// The torch keyword of an options property named <paramref name="property"/> ("WeightDecay" → "weight_decay",
+    /// "Beta1" → "betas"), as far as the optimizer read it; null when it has none.
+    /// </summary>
+    public string? KeyOf(string property)
+    {
+        if (_known.Contains(property)) return property;
+        string snake = string.Concat(property.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        if (snake is "beta1" or "beta2") snake = "betas";   // the one torch keyword that holds two properties
+        return _known.Contains(snake) ? snake : null;
+    }
+
+    /// <summary>The value given for <paramref name="key"/>, or null.</summary>
+    public object? ValueOf(string key) => _values.TryGetValue(key, out var v) ? v : null;
 
     private bool Read(string key, out object value)
     {
@@ -76,7 +91,7 @@ public sealed class TorchOptions
     {
         double d => d,
         int i => i,
-        _ => throw new ArgumentException($"option '{key}' must be a number, got {Describe(v)}", key),
+        _ => throw new InvalidOptionException(key, v, "must be a number"),
     };
 
     private static string Describe(object v) => v switch

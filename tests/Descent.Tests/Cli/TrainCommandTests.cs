@@ -27,6 +27,10 @@ public class TrainCommandTests
     [InlineData("invalid --test-limit", "--test-limit", "-5")]
     [InlineData("known problems: ", "--problem", "imagenet")]
     [InlineData("known optimizers: SGD", "--optimizer", "adamx")]
+    [InlineData("invalid --optimizer: unknown optimizer 'adamm' (did you mean 'Adam'?)", "--optimizer", "adamm")]
+    [InlineData("invalid --problem: unknown problem 'fmnist-mpl' (did you mean 'fmnist-mlp'?)", "--problem", "fmnist-mpl")]
+    [InlineData("invalid --weight-decay: ", "--weight-decay", "-1")]
+    [InlineData("invalid --epochs: epochs must be at least 1 (got 0)", "--epochs", "0")]
     [InlineData("invalid --betas", "--betas", "0.9")]
     [InlineData("SGD has no option 'betas'", "--betas", "0.9,0.99")]
     [InlineData("invalid --opt", "--opt", "lr_decay")]
@@ -41,6 +45,19 @@ public class TrainCommandTests
         Assert.Contains(expected, r.Error);
         Assert.Single(r.Error.TrimEnd().Split('\n'));
         Assert.StartsWith("descent: error:", r.Error);
+    }
+
+    [Theory]
+    [InlineData("adagrad", "lr_decay=-1", "invalid --opt lr_decay: ")]
+    [InlineData("rprop", "etas=1.5,1.2", "invalid --opt etas: ")]
+    [InlineData("adam", "fancy=1", "invalid --opt fancy: Adam has no option 'fancy'")]
+    public void AnOptionWithoutAFlagIsNamedAsTheOptTheUserTyped(string optimizer, string opt, string expected)
+    {
+        using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
+        var r = CliRunner.Run("train", "--data", data.Directory, "--optimizer", optimizer, "--opt", opt);
+        Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
+        Assert.StartsWith("descent: error: " + expected, r.Error);
+        Assert.DoesNotContain("Parameter", r.Error);
     }
 
     [Fact]

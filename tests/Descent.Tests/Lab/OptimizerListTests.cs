@@ -49,10 +49,10 @@ public class OptimizerListTests
     [Theory]
     [InlineData("adamx:lr=0.1", "unknown optimizer 'adamx'; known optimizers: sgd, adagrad, adadelta, rmsprop, rprop, asgd, adam, adamw, adamax, nadam, radam")]
     [InlineData("Adamx", "momentum, nesterov; presets: lectures")]
-    [InlineData("sgd:lr=0.1,betas=(0.9,0.99)", "optimizer 'sgd': SGD has no option 'betas'")]
+    [InlineData("sgd:lr=0.1,betas=(0.9,0.99)", "optimizer 'sgd': betas=0.9,0.99: SGD has no option 'betas'")]
     [InlineData("adam:lr=fast", "adam:lr=fast': lr=fast is not a number")]
     [InlineData("adam:lr", "expected KEY=VALUE")]
-    [InlineData("sgd", "optimizer 'sgd': option 'lr' is required")]
+    [InlineData("sgd", "optimizer 'sgd': lr: a value is required")]
     [InlineData("adam:betas=(0.9,x)", "holds 'x', not a number")]
     [InlineData(" ; ", "no optimizers given")]
     [InlineData("=adam", "empty label")]
@@ -118,7 +118,7 @@ public class ExperimentFileTests
     }
 
     [Theory]
-    [InlineData("../up", "invalid run name")]
+    [InlineData("../up", "use letters, digits")]
     [InlineData("ok", "seeds must be distinct")]
     public void ValidationNamesTheSetting(string name, string expected)
     {

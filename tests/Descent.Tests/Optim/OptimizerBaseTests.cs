@@ -152,10 +152,20 @@ public class OptimizerBaseTests
     {
         var sgd = OptimizerCatalog.Create("sgd", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["lr"] = 0.1, ["momentum"] = 0.9, ["nesterov"] = true }));
         Assert.IsType<Sgd>(sgd);
-        var e = Assert.Throws<ArgumentException>(() => OptimizerCatalog.Create("SGD", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["lr"] = 0.1, ["betas"] = new[] { 0.9, 0.99 } })));
+        var e = Assert.Throws<InvalidOptionException>(() => OptimizerCatalog.Create("SGD", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["lr"] = 0.1, ["betas"] = new[] { 0.9, 0.99 } })));
         Assert.Contains("'betas'", e.Message);
         Assert.Contains("momentum", e.Message);
-        var unknown = Assert.Throws<ArgumentException>(() => OptimizerCatalog.Create("Adamm", [Param("a", 1f)], TorchOptions.Empty));
+        var unknown = Assert.Throws<InvalidOptionException>(() => OptimizerCatalog.Create("Adamm", [Param("a", 1f)], TorchOptions.Empty));
         Assert.Contains("known optimizers", unknown.Message);
+        Assert.Equal("optimizer", unknown.Key);
+        Assert.Equal("Adamm", unknown.Value);
+        Assert.Contains("did you mean 'Adam'?", unknown.Reason);
+        // Errors from the options classes come back under their torch keyword with the optimizer named.
+        var betas = Assert.Throws<InvalidOptionException>(() => OptimizerCatalog.Create("Adam", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["betas"] = new[] { 1.5, 0.999 } })));
+        Assert.Equal(("betas", "Adam"), (betas.Key, betas.Owner));
+        Assert.Equal(new[] { 1.5, 0.999 }, (double[])betas.Value!);
+        var decay = Assert.Throws<InvalidOptionException>(() => OptimizerCatalog.Create("Adagrad", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["lr_decay"] = -1.0 })));
+        Assert.Equal("lr_decay", decay.Key);
+        Assert.DoesNotContain("Parameter", decay.Message);
     }
 }
