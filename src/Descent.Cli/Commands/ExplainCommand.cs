@@ -22,11 +22,12 @@ internal static class ExplainCommand
         command.SetAction(parse =>
         {
             string optimizer = parse.GetValue(name)!;
-            var given = options.Read(parse);
+            int n = parse.GetValue(steps);
+            if (n is < 0 or > 10_000) throw new CliUsageException($"invalid --steps: must be from 0 to 10000 (got {n})");
             var explanation = OptimizerExplanations.Find(optimizer)
-                ?? throw new ArgumentException($"unknown optimizer '{optimizer}'; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}", "Name");
-            // SGD has no default learning rate in torch; the demonstration uses 0.1 unless --lr is given.
-            if (explanation.Name == "SGD" && !given.ContainsKey("lr")) given["lr"] = 0.1;
+                ?? throw new InvalidOptionException("optimizer", optimizer,
+                    $"unknown optimizer '{optimizer}'{Suggestions.DidYouMean(optimizer, OptimizerCatalog.Names)}; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}");
+            var given = options.Read(parse, explanation.Name);
             var probe = Tensor.Zeros(1);
             probe.RequiresGrad = true;
             var built = OptimizerCatalog.Create(optimizer, [new NamedParameter("probe", probe)], new TorchOptions(given));
@@ -39,8 +40,6 @@ internal static class ExplainCommand
             output.WriteLine($"paper      {explanation.Reference}");
             output.WriteLine($"lectures   {explanation.SeedForm}");
 
-            int n = parse.GetValue(steps);
-            if (n < 0) throw new CliUsageException($"invalid --steps: must be at least 0 (got {n})");
             if (n > 0) PrintDemo(output, optimizer, given, n);
             return ExitCodes.Success;
         });

@@ -75,7 +75,7 @@ internal static class TrainCommand
             ComputeThreads.Count = threadCount;
             var run = new TrainRun(
                 ProblemCatalog.Get(parse.GetValue(problem)!),
-                new OptimizerSpec(parse.GetValue(optimizer)!, optimizerOptions.Read(parse)),
+                new OptimizerSpec(parse.GetValue(optimizer)!, optimizerOptions.Read(parse, parse.GetValue(optimizer)!)),
                 new TrainingOptions
                 {
                     Epochs = parse.GetValue(epochs),

@@ -70,12 +70,15 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public void SgdWithoutALearningRateIsABadArgument()
+    public void TrainWithNoOptionsRunsSgdAtTheDocumentedLearningRate()
     {
-        using var data = new SyntheticMnist(trainCount: 8, testCount: 4);
-        var r = CliRunner.Run("train", "--data", data.Directory);
-        Assert.Equal(ExitCodes.BadArguments, r.ExitCode);
-        Assert.Contains("invalid --lr", r.Error);
+        using var data = new SyntheticMnist(trainCount: 64, testCount: 16);
+        var r = CliRunner.Run("train", "--data", data.Directory, "--epochs", "1", "--no-progress");
+        Assert.True(r.ExitCode == ExitCodes.Success, r.Error);
+        Assert.Contains("optimizer  sgd(lr=0.1)", r.Output);
+        Assert.Contains("1 epoch,", r.Output);
+        var explained = CliRunner.Run("explain", "sgd", "--steps", "1");
+        Assert.Contains("step   1  grad (1, 10)  θ (0.9, ", explained.Output);  // θ − 0.1·∇f from (1, 1), in float32
     }
 
     [Fact]
