@@ -11,7 +11,6 @@ namespace Descent.Lab.Training;
 /// <example>
 /// <code>
 /// var checkpoints = new CheckpointPolicy(new CheckpointDirectory("runs/mlp", keep: 3), every: 500);
-/// checkpoints.Prepare(trainer);
 /// checkpoints.ResumeLatest(trainer);     // continue where a killed run stopped, if it wrote a checkpoint
 /// trainer.Run(checkpoints);
 /// </code>
@@ -37,6 +36,8 @@ public sealed class CheckpointPolicy : ITrainingObserver
     /// <summary>The newest checkpoint written (or found in the directory when the policy was made), or null.</summary>
     public string? LastSaved { get; private set; }
 
+    private bool _prepared;
+
     /// <summary>
     /// Checks, before training, that the directory can be written and has room for the kept checkpoints and the one
     /// being written (when the file system reports its free space), and removes temporary files a killed save left.
@@ -49,6 +50,13 @@ public sealed class CheckpointPolicy : ITrainingObserver
         Directory.RemoveTemporaryFiles();
         long more = Math.Max(1, Directory.Keep + 1L - Directory.List().Count);   // the kept ones, and the one being written
         Directory.EnsureSpace(Checkpoint.SizeOf(trainer.Model, trainer.Optimizer) * more);
+        _prepared = true;
+    }
+
+    /// <summary>Prepares the directory (see <see cref="Prepare"/>) unless that was done already.</summary>
+    void ITrainingObserver.RunStarted(Trainer trainer)
+    {
+        if (!_prepared) Prepare(trainer);
     }
 
     /// <summary>

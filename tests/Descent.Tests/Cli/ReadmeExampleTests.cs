@@ -1,4 +1,6 @@
 using Descent.Data;
+using Descent.Lab.Problems;
+using Descent.Lab.Training;
 using Descent.Nn;
 using Descent.Optim;
 using Descent.Tensors;
@@ -35,5 +37,34 @@ public class ReadmeExampleTests
         Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], model.NamedParameters().Select(p => p.Name));
         Assert.Equal(4, losses.Count);
         Assert.True(losses[^1] < losses[0], $"loss went from {losses[0]} to {losses[^1]}");
+    }
+
+    [Fact]
+    public void TrainerExampleTrainsResumesAndReports()
+    {
+        using var data = new SyntheticMnist(trainCount: 400, testCount: 100);
+        string runs = Directory.CreateTempSubdirectory("descent-readme-").FullName;
+        try
+        {
+            List<string> Train()
+            {
+                // The README's example, with the synthetic data, a short budget and a temporary directory.
+                var problem = ProblemCatalog.Get("fmnist-mlp");
+                var trainer = new Trainer(problem, problem.LoadData(data.Directory), OptimizerSpec.Sgd(lr: 0.05, momentum: 0.9),
+                    new TrainingOptions { Epochs = 3, BatchSize = 128, Seed = 0 });
+                var checkpoints = new CheckpointPolicy(new CheckpointDirectory(Path.Combine(runs, "mlp"), keep: 3), every: 5);
+                checkpoints.ResumeLatest(trainer);
+                var lines = new List<string>();
+                trainer.Run(checkpoints, new TrainingCallbacks
+                {
+                    OnEpoch = (_, r) => lines.Add($"epoch {r.Epoch}: test accuracy {r.TestAccuracy:P2}"),
+                });
+                return lines;
+            }
+            var first = Train();
+            Assert.Equal(3, first.Count);
+            Assert.Empty(Train());  // a finished run resumes at its end: nothing left to train
+        }
+        finally { Directory.Delete(runs, recursive: true); }
     }
 }
