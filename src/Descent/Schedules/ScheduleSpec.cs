@@ -31,7 +31,8 @@ public enum ScheduleUnit
 /// out: CosineAnnealingLR's T_max and OneCycleLR's total_steps default to the run (in the unit), OneCycleLR's
 /// steps_per_epoch to the run's when only epochs is given, and the pure schedules' lengths to the run.</para>
 /// <para>Pure schedules, with values in the target's units (peak defaults to each group's current value):
-/// <c>ramp:start=,end=[,steps=]</c> (linear, the seed's momentum ramp is momentum=ramp:start=0.5,end=0.9,steps=N);
+/// <c>ramp:start=,end=[,steps=]</c> (linear; without steps it reaches end in the run's last step or epoch; the
+/// lectures' momentum ramp is momentum=ramp:start=0.5,end=0.9@epoch);
 /// <c>warmup_cosine:[peak=,warmup=0,total=,start=0,end=0]</c> (linear warmup to peak, cosine to end at total);
 /// <c>wsd:decay=[,peak=,warmup=0,stable=,start=0,end=0,shape=linear|cosine|sqrt]</c> (warmup, stable, decay;
 /// stable defaults to the rest of the run).</para>
@@ -262,7 +263,8 @@ public sealed class ScheduleSpec
             case "ramp":
             {
                 double start = o.RequiredNumber("start"), end = o.RequiredNumber("end");
-                long steps = o.Has("steps") ? o.RequiredInteger("steps") : RunOr("steps");
+                // Without steps, the ramp reaches its end in the run's last step (or epoch): the value used there.
+                long steps = o.Has("steps") ? o.RequiredInteger("steps") : Math.Max(1, RunOr("steps") - 1);
                 o.EnsureAllUsed(Name);
                 make = _ => new LinearSchedule(start, end, steps);
                 break;
