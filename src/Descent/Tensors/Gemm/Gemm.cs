@@ -65,10 +65,7 @@ public static class Gemm
             fixed (float* pa = a, pb = b, pc = c)
             {
                 var problem = new GemmProblem(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-                if (path == GemmPath.Vector512)
-                    GemmPlan.RunVector512(problem);
-                else
-                    GemmPlan.RunVector256(problem);
+                GemmPlan.Run(problem, path, parallel: true);
             }
         }
     }
