@@ -20,7 +20,7 @@ internal static class CheckCommand
     public static Command Create(TextWriter output) =>
         new("check", "Verify optimizers or schedulers against trajectories recorded from PyTorch and report the largest deviation per case (file format: docs/conformance-format.md).")
         {
-            Subcommand("optimizers", "Replay recorded torch.optim runs (parameters and optimizer state after every step).", output, LoadOptimizers),
+            Subcommand("optimizers", "Replay recorded torch.optim runs: parameters and optimizer state after every step, or (LBFGS) the loss, parameters and counters after every closure-driven step.", output, LoadOptimizers),
             Subcommand("schedules", "Replay recorded torch.optim.lr_scheduler runs (lr, momentum or beta1 before every step).", output, LoadSchedules),
         };
 
@@ -76,6 +76,12 @@ internal static class CheckCommand
 
     private static Loaded LoadOptimizers(string path)
     {
+        if (ClosureRecording.Recognizes(path))
+        {
+            var closures = ClosureRecording.Load(path);
+            return new Loaded(closures.Torch, closures.Cases
+                .Select(c => new CheckCase(c.Name, ClosureReplay.Describe(c), (rtol, atol) => ClosureReplay.Run(c, rtol, atol))).ToList());
+        }
         var recording = OptimizerRecording.Load(path);
         return new Loaded(recording.Torch, recording.Cases
             .Select(c => new CheckCase(c.Name, OptimizerReplay.Describe(c), (rtol, atol) => OptimizerReplay.Run(c, rtol, atol))).ToList());

@@ -16,6 +16,17 @@ public class CheckCommandTests
 
     private static string SchedulesFixture => ScheduleConformanceTests.Locate();
 
+    private static string LbfgsFixture => Path.Combine(Path.GetDirectoryName(OptimizersFixture)!, "lbfgs.json");
+
+    [Fact]
+    public void TheLbfgsRecordingsReplayThroughCheckOptimizers()
+    {
+        var r = CliRunner.Run("check", "optimizers", LbfgsFixture);
+        Assert.True(r.ExitCode == ExitCodes.Success, r.Output + r.Error);
+        Assert.Contains("LBFGS(line_search_fn='strong_wolfe', max_iter=5) on rosenbrock", r.Output);
+        Assert.Equal("9 passed, 0 failed", r.Output.TrimEnd().Split('\n')[^1].Trim());
+    }
+
     /// <summary>The output line of case <paramref name="name"/> (names are padded, so a longer name sharing the prefix does not match).</summary>
     private static string CaseLine(CliRunner.Result r, string name)
     {

@@ -36,14 +36,15 @@ public class LBFGSTests
         return loss;
     };
 
-    private static JsonElement Fixture()
+    private static string FixturePath()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Descent.sln"))) dir = dir.Parent;
         Assert.NotNull(dir);
-        var path = Path.Combine(dir!.FullName, "tests", "Descent.Tests", "Conformance", "Fixtures", "lbfgs.json");
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
+        return Path.Combine(dir!.FullName, "tests", "Descent.Tests", "Conformance", "Fixtures", "lbfgs.json");
     }
+
+    private static JsonElement Fixture() => JsonDocument.Parse(File.ReadAllText(FixturePath())).RootElement.Clone();
 
     public static TheoryData<string> CaseNames
     {
@@ -61,41 +62,10 @@ public class LBFGSTests
     [MemberData(nameof(CaseNames))]
     public void MatchesTorch113(string name)
     {
-        var root = Fixture();
-        Assert.StartsWith("1.13", root.GetProperty("torch").GetString());
-        var c = root.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-        var x0 = Floats(c.GetProperty("x0"));
-        bool lsq = c.GetProperty("objective").GetString() == "least_squares";
-        var p = lsq ? Param("x", x0, x0.Length, 1) : Param("x", x0);
-        Func<Tensor, Tensor> f = Rosenbrock;
-        if (lsq)
-        {
-            var rows = c.GetProperty("A").EnumerateArray().Select(Floats).ToArray();
-            var a = Tensor.FromArray(rows.SelectMany(r => r).ToArray(), rows.Length, rows[0].Length);
-            var bv = Floats(c.GetProperty("b"));
-            var b = Tensor.FromArray(bv, bv.Length, 1);
-            f = x => LeastSquares(x, a, b);
-        }
-        var options = new Dictionary<string, object>();
-        foreach (var o in c.GetProperty("options").EnumerateObject())
-            options[o.Name] = o.Value.ValueKind == JsonValueKind.String ? o.Value.GetString()! : o.Value.GetDouble();
-        var opt = (LBFGS)OptimizerCatalog.Create("LBFGS", [p], new TorchOptions(options));
-        var closure = Closure(p.Value, f);
-        int k = 0;
-        foreach (var s in c.GetProperty("steps").EnumerateArray())
-        {
-            k++;
-            double loss = opt.Step(closure).Item();
-            double want = s.GetProperty("loss").GetDouble();
-            Assert.True(Math.Abs(loss - want) <= Atol + Rtol * Math.Abs(want), $"{name} step {k}: loss {loss}, torch {want}");
-            var expected = Floats(s.GetProperty("params"));
-            var actual = p.Value.ToArray();
-            for (int i = 0; i < expected.Length; i++)
-                Assert.True(Math.Abs(actual[i] - expected[i]) <= Atol + Rtol * Math.Abs(expected[i]),
-                    $"{name} step {k} param {i}: {actual[i]}, torch {expected[i]}");
-            Assert.Equal(s.GetProperty("n_iter").GetInt32(), opt.Iterations);
-            Assert.Equal(s.GetProperty("func_evals").GetInt32(), opt.FunctionEvaluations);
-        }
+        var recording = Descent.Conformance.ClosureRecording.Load(FixturePath());
+        Assert.StartsWith("1.13", recording.Torch);
+        var result = Descent.Conformance.ClosureReplay.Run(recording.Cases.Single(c => c.Name == name), Rtol, Atol);
+        Assert.True(result.Passed, result.Failure);
     }
 
     [Theory]
