@@ -24,7 +24,7 @@ internal static class ExplainCommand
             string optimizer = parse.GetValue(name)!;
             var given = options.Read(parse);
             var explanation = OptimizerExplanations.Find(optimizer)
-                ?? throw new ArgumentException($"unknown optimizer '{optimizer}'; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}", "Name");
+                ?? throw new ArgumentException($"unknown optimizer '{optimizer}'{Suggestions.DidYouMean(optimizer, OptimizerCatalog.Names)}; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}", "Name");
             // SGD has no default learning rate in torch; the demonstration uses 0.1 unless --lr is given.
             if (explanation.Name == "SGD" && !given.ContainsKey("lr")) given["lr"] = 0.1;
             var probe = Tensor.Zeros(1);
