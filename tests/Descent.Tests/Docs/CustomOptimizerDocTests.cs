@@ -69,6 +69,17 @@ public class CustomOptimizerDocTests
             Assert.True(compare.ExitCode == ExitCodes.Success, compare.Error);
             string csv = File.ReadAllText(Path.Combine(runs, "lectures", Descent.Lab.Compare.RunDirectory.CsvFile));
             Assert.Contains("lecture_momentum", csv);
+
+            string picture = Path.Combine(directory, "landscape.svg");
+            var landscape = CliRunner.Run("--plugin", plugin, "landscape", "--function", "quadratic", "--steps", "20", "--output", picture,
+                "--optimizers", "momentum=sgd:lr=0.01,momentum=0.9; lecture_momentum:lr=0.01");
+            Assert.True(landscape.ExitCode == ExitCodes.Success, landscape.Error);
+            Assert.Contains("lecture_momentum", File.ReadAllText(picture));
+
+            var train = CliRunner.Run("--plugin", plugin, "train", "--problem", "quadratic-deep", "--optimizer", "lecture_sgd", "--lr", "0.01",
+                "--epochs", "1", "--no-progress", "--threads", "1");
+            Assert.True(train.ExitCode == ExitCodes.Success, train.Error);
+            Assert.Contains("lecture_sgd", train.Output);
         }
         finally { Directory.Delete(directory, recursive: true); }
     }

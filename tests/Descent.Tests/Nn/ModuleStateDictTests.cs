@@ -16,9 +16,9 @@ public class ModuleStateDictTests
         var model = Network(0);
         var state = model.StateDict();
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "3.weight", "3.bias"], state.Keys);
-        float before = state["0.weight"][0];
+        float before = state["0.weight"].ToArray()[0];
         model.NamedParameters()[0].Value.Span[0] += 1f;
-        Assert.Equal(before, state["0.weight"][0]);
+        Assert.Equal(before, state["0.weight"].ToArray()[0]);
         Assert.False(state["0.weight"].RequiresGrad);
     }
 
