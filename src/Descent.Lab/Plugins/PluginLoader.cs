@@ -5,8 +5,8 @@ namespace Descent.Lab.Plugins;
 
 /// <summary>
 /// Loads plugin assemblies and runs their <see cref="IDescentPlugin"/>s. An assembly is loaded into the default
-/// context, so it shares Descent's own types; a plugin that needs other assemblies must find them beside itself or
-/// in the host. Loading the same file twice registers it once.
+/// context, so it shares Descent's own types; assemblies the plugin references are found only where the host finds
+/// its own (Descent, the .NET libraries), not beside the plugin. Loading the same file twice registers it once.
 /// </summary>
 public static class PluginLoader
 {
