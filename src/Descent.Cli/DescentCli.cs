@@ -13,6 +13,16 @@ public static class DescentCli
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        try
+        {
+            args = PluginArguments.LoadAndRemove(args);
+        }
+        catch (Exception e)
+        {
+            var (code, message) = Describe(e);
+            error.WriteLine($"descent: error: {message}");
+            return code;
+        }
         var root = new RootCommand("Descent: train neural networks and study the optimization algorithms of deep learning.")
         {
             TrainCommand.Create(output),
@@ -22,6 +32,11 @@ public static class DescentCli
             LandscapeCommand.Create(output),
             ReportCommand.Create(output),
             CheckCommand.Create(output),
+            new Option<string[]>(PluginArguments.Flag)
+            {
+                Description = "Load a plugin assembly whose IDescentPlugin classes register optimizers and problems (repeatable; see docs/custom-optimizer.md)",
+                Recursive = true,
+            },
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

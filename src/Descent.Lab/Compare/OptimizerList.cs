@@ -30,7 +30,10 @@ public static class OptimizerList
             ["nesterov"] = ("sgd", new Dictionary<string, object> { ["momentum"] = 0.9, ["nesterov"] = true }),
         };
 
-    /// <summary>Every name an entry may use: the torch optimizers (lower case) and the named variants.</summary>
+    /// <summary>
+    /// Every name an entry may use: the torch optimizers and those registered with
+    /// <see cref="OptimizerCatalog.Register"/> (lower case), and the named variants.
+    /// </summary>
     public static IReadOnlyList<string> Names =>
         [.. OptimizerCatalog.Names.Select(n => n.ToLowerInvariant()), .. Variants.Keys];
 
@@ -118,7 +121,7 @@ public static class OptimizerList
             return new OptimizerSpec(variant.Optimizer, merged);
         }
         if (!OptimizerCatalog.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException($"unknown optimizer '{name}'; known optimizers: {string.Join(", ", Names)}; presets: {string.Join(", ", Presets.Names)}");
+            throw new ArgumentException($"unknown optimizer '{name}'{Suggestions.DidYouMean(name, [.. Names, .. Presets.Names])}; known optimizers: {string.Join(", ", Names)}; presets: {string.Join(", ", Presets.Names)}");
         return new OptimizerSpec(name.ToLowerInvariant(), new Dictionary<string, object>(options));
     }
 

@@ -104,8 +104,15 @@ public static class OptimizerExplanations
     ];
 
     /// <summary>The explanation for <paramref name="name"/> (case-insensitive), or null.</summary>
+    /// <remarks>
+    /// An optimizer added with <see cref="Optim.OptimizerCatalog.Register"/> is explained by the description it was
+    /// registered with.
+    /// </remarks>
     public static OptimizerExplanation? Find(string name) =>
-        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? (Optim.OptimizerCatalog.FindRegistered(name) is { } r
+            ? new OptimizerExplanation(r.Name, r.Description ?? "(registered without a description)", "registered by the program that runs it", "-")
+            : null);
 
     /// <summary>Every optimizer explained.</summary>
     public static IReadOnlyList<OptimizerExplanation> Everything => All;

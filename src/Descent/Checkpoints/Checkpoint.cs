@@ -11,10 +11,10 @@ namespace Descent.Checkpoints;
 /// <remarks>
 /// <para>Layout of the file:</para>
 /// <list type="bullet">
-/// <item>Model parameters and buffers as F32 tensors under their dotted names ("layers.0.weight",
+/// <item>Model parameters and buffers as F32 tensors under their dotted names ("0.weight",
 /// "0.running_mean"), exactly as PyTorch's <c>state_dict()</c> names them.</item>
 /// <item>Optimizer state under <see cref="OptimizerPrefix"/>: each buffer as F32 "optim.&lt;parameter&gt;.&lt;buffer&gt;"
-/// (such as "optim.layers.0.weight.exp_avg"), each parameter's step count as an I64 scalar
+/// (such as "optim.0.weight.exp_avg"), each parameter's step count as an I64 scalar
 /// "optim.&lt;parameter&gt;.step", and each per-parameter scalar (ASGD's eta and mu, NAdam's mu_product) as an F64
 /// scalar "optim.&lt;parameter&gt;.&lt;name&gt;" — the element type tells which is which. Optimizer-wide state (LBFGS's
 /// direction and curvature history) is under <see cref="OptimizerGlobalPrefix"/>: each tensor as F32

@@ -10,7 +10,7 @@ public sealed class CheckpointMismatchException : CheckpointFormatException
     /// <summary>Creates the exception for <paramref name="filePath"/>: <paramref name="what"/> and the differences.</summary>
     /// <param name="filePath">The checkpoint.</param>
     /// <param name="what">What does not fit, such as "was written for a different model".</param>
-    /// <param name="differences">One entry per mismatch, such as "missing 'layers.0.weight'".</param>
+    /// <param name="differences">One entry per mismatch, such as "missing '0.weight'".</param>
     public CheckpointMismatchException(string filePath, string what, IReadOnlyList<string> differences)
         : base(filePath, Describe(what, differences))
     {

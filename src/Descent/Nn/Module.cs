@@ -2,9 +2,6 @@ using Descent.Tensors;
 
 namespace Descent.Nn;
 
-/// <summary>A parameter together with its dotted name in the module tree, such as "layers.0.weight".</summary>
-public readonly record struct NamedParameter(string Name, Tensor Value);
-
 /// <summary>
 /// A layer or a model: it owns named parameters and child modules, has a train/eval mode, and maps an input
 /// tensor to an output tensor in <see cref="Forward"/>.
@@ -13,7 +10,7 @@ public readonly record struct NamedParameter(string Name, Tensor Value);
 /// Names follow PyTorch: a parameter registered as "weight" in a child registered as "0" of a child "layers" is
 /// "layers.0.weight". Registration order is preserved, so parameter order is stable.
 /// </remarks>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Tensor Value)> _parameters = [];
     private readonly List<(string Name, Module Value)> _children = [];

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -65,8 +66,23 @@ public sealed class ASGDOptions : OptimizerOptions
 /// </remarks>
 public sealed class ASGD : Optimizer<ASGDOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public ASGD(IEnumerable<Tensor> parameters, ASGDOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public ASGD(IEnumerable<NamedParameter> parameters, ASGDOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public ASGD(IEnumerable<Tensor> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75,
+        double t0 = 1e6, double weightDecay = 0, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, lambd, alpha, t0, weightDecay, maximize) { }
 
     /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
     public ASGD(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -41,8 +42,23 @@ public sealed class AdadeltaOptions : OptimizerOptions
 /// </remarks>
 public sealed class Adadelta : Optimizer<AdadeltaOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adadelta(IEnumerable<Tensor> parameters, AdadeltaOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Adadelta(IEnumerable<NamedParameter> parameters, AdadeltaOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
+        double weightDecay = 0, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, rho, eps, weightDecay, maximize) { }
 
     /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
     public Adadelta(IEnumerable<NamedParameter> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -54,6 +55,13 @@ public sealed class AdagradOptions : OptimizerOptions
 /// </remarks>
 public sealed class Adagrad : Optimizer<AdagradOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adagrad(IEnumerable<Tensor> parameters, AdagradOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     /// <remarks>
     /// As torch, the sum of squares of every parameter given here is created now, filled with its group's
@@ -66,6 +74,14 @@ public sealed class Adagrad : Optimizer<AdagradOptions>
             foreach (var p in group.Parameters)
                 StateOf(p.Name).Buffer("sum", (float)group.Options.InitialAccumulatorValue);
     }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize) { }
 
     /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
     public Adagrad(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -84,8 +85,23 @@ public sealed class AdamOptions : AdamFamilyOptions
 /// </remarks>
 public class Adam : Optimizer<AdamOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adam(IEnumerable<Tensor> parameters, AdamOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Adam(IEnumerable<NamedParameter> parameters, AdamOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad, maximize) { }
 
     /// <summary>Creates the optimizer with torch.optim.Adam's options and defaults.</summary>
     public Adam(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
@@ -150,8 +166,23 @@ public class Adam : Optimizer<AdamOptions>
 /// </remarks>
 public sealed class AdamW : Adam
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public AdamW(IEnumerable<Tensor> parameters, AdamOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/>; <paramref name="options"/> must be decoupled.</summary>
     public AdamW(IEnumerable<NamedParameter> parameters, AdamOptions options) : base(parameters, RequireDecoupled(options)) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad, maximize) { }
 
     /// <summary>Creates the optimizer with torch.optim.AdamW's options and defaults (weight decay 0.01).</summary>
     public AdamW(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -31,8 +32,23 @@ public sealed class AdamaxOptions : AdamFamilyOptions
 /// </remarks>
 public sealed class Adamax : Optimizer<AdamaxOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adamax(IEnumerable<Tensor> parameters, AdamaxOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Adamax(IEnumerable<NamedParameter> parameters, AdamaxOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Adamax(IEnumerable<Tensor> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, maximize) { }
 
     /// <summary>Creates the optimizer with torch.optim.Adamax's options and defaults.</summary>
     public Adamax(IEnumerable<NamedParameter> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,

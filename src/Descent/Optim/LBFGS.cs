@@ -92,8 +92,23 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
     private const string OneGroupOnly = "LBFGS doesn't support per-parameter options (parameter groups)";
     private LBFGSState _s = new();
 
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public LBFGS(IEnumerable<Tensor> parameters, LBFGSOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public LBFGS(IEnumerable<NamedParameter> parameters, LBFGSOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public LBFGS(IEnumerable<Tensor> parameters, double lr = 1, int maxIter = 20, int? maxEval = null,
+        double toleranceGrad = 1e-7, double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
+        : this(NamedParameter.ByPosition(parameters), lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn) { }
 
     /// <summary>Creates the optimizer with torch's keyword options.</summary>
     public LBFGS(IEnumerable<NamedParameter> parameters, double lr = 1, int maxIter = 20, int? maxEval = null,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -41,8 +42,23 @@ public sealed class NAdamOptions : AdamFamilyOptions
 /// </remarks>
 public sealed class NAdam : Optimizer<NAdamOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public NAdam(IEnumerable<Tensor> parameters, NAdamOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public NAdam(IEnumerable<NamedParameter> parameters, NAdamOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public NAdam(IEnumerable<Tensor> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3)
+        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, momentumDecay) { }
 
     /// <summary>Creates the optimizer with torch.optim.NAdam's options and defaults.</summary>
     public NAdam(IEnumerable<NamedParameter> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,

@@ -70,8 +70,15 @@ public abstract class Optimizer
     }
 
     /// <summary>
+    /// <see cref="AddParamGroup(IEnumerable{NamedParameter}, OptimizerOptions?)"/> over unnamed tensors, named by
+    /// position as torch.optim numbers them: a group added after <c>n</c> parameters names its own "n", "n+1", ...
+    /// </summary>
+    public void AddParamGroup(IEnumerable<Tensor> parameters, OptimizerOptions? options = null) =>
+        AddParamGroup(NamedParameter.ByPosition(parameters, start: _names.Count), options);
+
+    /// <summary>
     /// Why this optimizer refuses parameter groups beyond the one its constructor makes, or null (the default) when
-    /// it accepts them; <see cref="AddParamGroup"/> throws an <see cref="InvalidOperationException"/> with it.
+    /// it accepts them; <see cref="AddParamGroup(IEnumerable{NamedParameter}, OptimizerOptions?)"/> throws an <see cref="InvalidOperationException"/> with it.
     /// </summary>
     protected virtual string? ExtraParamGroupRefusal => null;
 
@@ -315,11 +322,24 @@ public abstract class Optimizer<TOptions> : Optimizer where TOptions : Optimizer
         new ParamGroup<TOptions>(parameters, (TOptions)options);
 
     private protected sealed override void Update(NamedParameter parameter, Tensor grad, OptimizerOptions options, ParameterState state) =>
-        Update(parameter.Value.Span, grad.Span, (TOptions)options, state);
+        Update(new ParameterView(parameter.Name, parameter.Value.Shape, parameter.Value.Span, grad.Span), (TOptions)options, state);
 
     /// <summary>
-    /// The update rule for one parameter: <paramref name="param"/> and <paramref name="state"/> are changed in place
-    /// from <paramref name="grad"/>; <paramref name="state"/>.Step is already the 1-based count of this update.
+    /// The update rule for one parameter that also needs its name or shape (a rule on weight matrices, a per-layer
+    /// rule): <paramref name="parameter"/>'s values and <paramref name="state"/> are changed in place from its
+    /// gradient; <paramref name="state"/>.Step is already the 1-based count of this update. The default calls
+    /// <see cref="Update(Span{float}, ReadOnlySpan{float}, TOptions, ParameterState)"/> with the two spans, so an
+    /// optimizer overrides one of the two.
     /// </summary>
-    protected abstract void Update(Span<float> param, ReadOnlySpan<float> grad, TOptions options, ParameterState state);
+    protected virtual void Update(ParameterView parameter, TOptions options, ParameterState state) =>
+        Update(parameter.Values, parameter.Grad, options, state);
+
+    /// <summary>
+    /// The update rule for one parameter, element by element: <paramref name="param"/> and <paramref name="state"/>
+    /// are changed in place from <paramref name="grad"/>; <paramref name="state"/>.Step is already the 1-based count
+    /// of this update. Override this or <see cref="Update(ParameterView, TOptions, ParameterState)"/>; the default
+    /// throws a <see cref="NotImplementedException"/> naming the optimizer.
+    /// </summary>
+    protected virtual void Update(Span<float> param, ReadOnlySpan<float> grad, TOptions options, ParameterState state) =>
+        throw new NotImplementedException($"{GetType().Name} overrides neither Update(Span<float>, ReadOnlySpan<float>, {typeof(TOptions).Name}, ParameterState) nor Update(ParameterView, {typeof(TOptions).Name}, ParameterState)");
 }

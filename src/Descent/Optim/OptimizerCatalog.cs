@@ -3,12 +3,14 @@ using Descent.Nn;
 namespace Descent.Optim;
 
 /// <summary>
-/// Every optimizer by its torch.optim class name ("SGD", "Adam", ...; case-insensitive), built from options given by
-/// their torch keyword names. Used by the command line and by the conformance recordings.
+/// Every optimizer by name — torch.optim's classes ("SGD", "Adam", ...) and those registered with
+/// <see cref="Register"/> — built from options given by their torch keyword names; names are case-insensitive.
+/// The command line (train, compare, explain, landscape), experiment files, checkpoints and the conformance
+/// recordings all find optimizers here.
 /// </summary>
 public static class OptimizerCatalog
 {
-    private static readonly Dictionary<string, Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer>> Factories =
+    private static readonly Dictionary<string, Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer>> BuiltIns =
         new(StringComparer.OrdinalIgnoreCase)
         {
             ["SGD"] = Sgd.FromTorch,
@@ -25,21 +27,81 @@ public static class OptimizerCatalog
             ["LBFGS"] = LBFGS.FromTorch,
         };
 
-    /// <summary>The torch class names, as torch spells them.</summary>
-    public static IReadOnlyList<string> Names => Factories.Keys.ToList();
+    /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "momentum", "nesterov", "lectures", "schedules" };
+
+    private static readonly Lock Gate = new();
+    private static volatile IReadOnlyList<OptimizerRegistration> _registered = [];
+
+    /// <summary>The built-in names followed by the registered ones in registration order, spelt as registered.</summary>
+    public static IReadOnlyList<string> Names => [.. BuiltIns.Keys, .. _registered.Select(r => r.Name)];
+
+    /// <summary>The torch.optim class names, as torch spells them.</summary>
+    public static IReadOnlyList<string> BuiltInNames => [.. BuiltIns.Keys];
+
+    /// <summary>The optimizers added with <see cref="Register"/>, in registration order.</summary>
+    public static IReadOnlyList<OptimizerRegistration> Registered => _registered;
+
+    /// <summary>
+    /// Adds optimizer <paramref name="name"/>, built by <paramref name="factory"/> from the parameters and the torch
+    /// keyword options of a run (read them with <see cref="TorchOptions.Number"/>, <see cref="TorchOptions.Flag"/>,
+    /// ...; options it does not read are refused as unknown). From then on the name works everywhere an optimizer
+    /// name does: <c>OptimizerSpec</c>, compare lists, experiment files, explain, landscapes and checkpoints.
+    /// Thread-safe. The name must start with a letter and hold only letters, digits, '-' and '_'; a built-in name,
+    /// a name already registered (case-insensitive) or a name the command line reserves (momentum, nesterov,
+    /// lectures, schedules) is an <see cref="ArgumentException"/> saying so.
+    /// </summary>
+    /// <param name="name">The name, such as "custom_sgd".</param>
+    /// <param name="factory">Builds the optimizer, validating the options as the built-in optimizers do.</param>
+    /// <param name="description">One or a few lines for <c>descent explain</c>: the update rule; null for none.</param>
+    public static void Register(string name, Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer> factory, string? description = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (!IsValidName(name))
+            throw new ArgumentException($"'{name}' is not a valid optimizer name: it must start with a letter and hold only letters, digits, '-' and '_'", nameof(name));
+        if (BuiltIns.ContainsKey(name))
+            throw new ArgumentException($"'{name}' is a built-in optimizer; register yours under another name", nameof(name));
+        if (Reserved.Contains(name))
+            throw new ArgumentException($"'{name}' is reserved: optimizer lists use it for a variant or preset", nameof(name));
+        lock (Gate)
+        {
+            if (_registered.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"an optimizer named '{name}' is already registered", nameof(name));
+            _registered = [.. _registered, new OptimizerRegistration(name, factory, description)];
+        }
+    }
+
+    /// <summary>The registration of <paramref name="name"/> (case-insensitive), or null for a built-in or unknown name.</summary>
+    public static OptimizerRegistration? FindRegistered(string name) =>
+        _registered.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when <paramref name="name"/> names a built-in or registered optimizer (case-insensitive).</summary>
+    public static bool Contains(string name) => BuiltIns.ContainsKey(name) || FindRegistered(name) is not null;
 
     /// <summary>
     /// Builds optimizer <paramref name="name"/> over <paramref name="parameters"/>. An unknown name, an unknown
-    /// option or an invalid value is an <see cref="ArgumentException"/> naming it.
+    /// option or an invalid value is an <see cref="InvalidOptionException"/> naming it.
     /// </summary>
     public static Optimizer Create(string name, IEnumerable<NamedParameter> parameters, TorchOptions options)
     {
-        if (!Factories.TryGetValue(name, out var create))
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        string canonical;
+        Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer> create;
+        if (BuiltIns.TryGetValue(name, out var builtIn))
+        {
+            canonical = BuiltIns.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+            create = builtIn;
+        }
+        else if (FindRegistered(name) is { } registered)
+            (canonical, create) = (registered.Name, registered.Factory);
+        else
             throw new InvalidOptionException("optimizer", name, $"unknown optimizer '{name}'{Suggestions.DidYouMean(name, Names)}; known optimizers: {string.Join(", ", Names)}");
-        string canonical = Factories.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
         try
         {
-            var optimizer = create(parameters, options);
+            var optimizer = create(parameters, options)
+                ?? throw new InvalidOperationException($"the factory registered for optimizer '{canonical}' returned null");
             options.EnsureAllUsed(canonical);
             return optimizer;
         }
@@ -53,4 +115,7 @@ public static class OptimizerCatalog
             throw new InvalidOptionException(key, value, InvalidOptionException.ReasonOf(e), canonical, e);
         }
     }
+
+    private static bool IsValidName(string name) =>
+        name.Length > 0 && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

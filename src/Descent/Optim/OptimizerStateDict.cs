@@ -4,7 +4,7 @@ namespace Descent.Optim;
 
 /// <summary>
 /// An optimizer's state as plain data: the step count of each parameter, its scalars, and its buffers under keys
-/// "&lt;parameter&gt;.&lt;buffer&gt;" (such as "layers.0.weight.exp_avg"); and the optimizer-wide state that belongs
+/// "&lt;parameter&gt;.&lt;buffer&gt;" (such as "0.weight.exp_avg"); and the optimizer-wide state that belongs
 /// to no single parameter (LBFGS's search direction and curvature history) under plain names.
 /// </summary>
 public sealed class OptimizerStateDict

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -32,8 +33,23 @@ public sealed class RAdamOptions : AdamFamilyOptions
 /// </remarks>
 public sealed class RAdam : Optimizer<RAdamOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public RAdam(IEnumerable<Tensor> parameters, RAdamOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public RAdam(IEnumerable<NamedParameter> parameters, RAdamOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public RAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0)
+        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay) { }
 
     /// <summary>Creates the optimizer with torch.optim.RAdam's options and defaults.</summary>
     public RAdam(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -73,8 +74,23 @@ public sealed class RMSpropOptions : OptimizerOptions, IMomentumOptions
 /// </remarks>
 public sealed class RMSprop : Optimizer<RMSpropOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public RMSprop(IEnumerable<Tensor> parameters, RMSpropOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public RMSprop(IEnumerable<NamedParameter> parameters, RMSpropOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
 
     /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
     public RMSprop(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,

@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Tensors;
 using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
@@ -58,8 +59,23 @@ public sealed class RpropOptions : OptimizerOptions
 /// </remarks>
 public sealed class Rprop : Optimizer<RpropOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Rprop(IEnumerable<Tensor> parameters, RpropOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Rprop(IEnumerable<NamedParameter> parameters, RpropOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Rprop(IEnumerable<Tensor> parameters, double lr = 1e-2, (double Minus, double Plus)? etas = null,
+        (double Min, double Max)? stepSizes = null, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, etas, stepSizes, maximize) { }
 
     /// <summary>Creates the optimizer with PyTorch's keyword options; null pairs take the defaults.</summary>
     public Rprop(IEnumerable<NamedParameter> parameters, double lr = 1e-2, (double Minus, double Plus)? etas = null,

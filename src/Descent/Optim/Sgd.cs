@@ -69,8 +69,23 @@ public sealed class SgdOptions : OptimizerOptions, IMomentumOptions
 /// </remarks>
 public sealed class Sgd : Optimizer<SgdOptions>
 {
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Sgd(IEnumerable<Tensor> parameters, SgdOptions options)
+        : this(NamedParameter.ByPosition(parameters), options) { }
+
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Sgd(IEnumerable<NamedParameter> parameters, SgdOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Sgd(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+        : this(NamedParameter.ByPosition(parameters), lr, momentum, dampening, weightDecay, nesterov, maximize) { }
 
     /// <summary>Creates the optimizer with the common options.</summary>
     public Sgd(IEnumerable<NamedParameter> parameters, double lr, double momentum = 0, double dampening = 0,

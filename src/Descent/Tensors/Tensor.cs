@@ -46,7 +46,7 @@ public sealed partial class Tensor
     /// <summary>The index in <see cref="Storage"/> of the first element.</summary>
     public int StorageOffset => _offset;
 
-    /// <summary>An optional name, such as the dotted parameter name "layers.0.weight".</summary>
+    /// <summary>An optional name, such as the dotted parameter name "0.weight".</summary>
     public string? Name { get; set; }
 
     /// <summary>

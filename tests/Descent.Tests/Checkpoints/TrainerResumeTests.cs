@@ -36,12 +36,42 @@ public sealed class TrainerResumeTests : IDisposable
         { "nadam", "", 20 },
         { "rmsprop", "plateau:factor=0.5,patience=0", 15 },
         { "adagrad", "", 14 },
+        { RegisteredMomentum.Name, "step:step_size=1,gamma=0.5", 10 },   // a registered optimizer resumes as a built-in one
     };
+
+    /// <summary>The lectures' SGD with momentum, registered by name: its "velocity" must travel through the checkpoint.</summary>
+    private sealed class RegisteredMomentum(IEnumerable<Descent.Nn.NamedParameter> parameters, double lr, double momentum)
+        : Optimizer<RegisteredMomentum.Options>(parameters, new Options { Lr = lr, Momentum = momentum })
+    {
+        public const string Name = "resume_momentum";
+
+        public sealed class Options : OptimizerOptions
+        {
+            public double Momentum { get; set; }
+        }
+
+        static RegisteredMomentum() => OptimizerCatalog.Register(Name, (p, o) => new RegisteredMomentum(p, o.Number("lr", 0.01), o.Number("momentum", 0.9)));
+
+        public static void EnsureRegistered() { }
+
+        protected override void Update(Span<float> param, ReadOnlySpan<float> grad, Options o, ParameterState state)
+        {
+            var v = state.Buffer("velocity").Span;
+            for (int i = 0; i < param.Length; i++)
+            {
+                v[i] = (float)o.Momentum * v[i] + grad[i];
+                param[i] -= (float)o.Lr * v[i];
+            }
+        }
+    }
+
+    static TrainerResumeTests() => RegisteredMomentum.EnsureRegistered();
 
     private static OptimizerSpec SpecFor(string name) => name switch
     {
         "sgd" => Spec("sgd", 0.05, ("momentum", 0.9)),
         "rmsprop" => Spec("rmsprop", 0.01, ("momentum", 0.5)),
+        RegisteredMomentum.Name => Spec(RegisteredMomentum.Name, 0.05, ("momentum", 0.9)),
         _ => Spec(name, 0.01),
     };
 

@@ -102,7 +102,7 @@ public sealed class CheckpointCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Empty(Directory.GetFiles(directory, ".*")); // no partial file left behind
         // The final weights parse with an independent reader, named as PyTorch names them.
         var contents = MinimalSafetensors.Read(File.ReadAllBytes(weights));
-        Assert.Equal([512L, 784L], contents.Tensors["layers.0.weight"].Shape);
+        Assert.Equal([512L, 784L], contents.Tensors["0.weight"].Shape);
     }
 
     [Theory]

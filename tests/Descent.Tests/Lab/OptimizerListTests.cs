@@ -47,7 +47,7 @@ public class OptimizerListTests
     }
 
     [Theory]
-    [InlineData("adamx:lr=0.1", "unknown optimizer 'adamx'; known optimizers: sgd, adagrad, adadelta, rmsprop, rprop, asgd, adam, adamw, adamax, nadam, radam")]
+    [InlineData("adamx:lr=0.1", "unknown optimizer 'adamx' (did you mean 'adam'?); known optimizers: sgd, adagrad, adadelta, rmsprop, rprop, asgd, adam, adamw, adamax, nadam, radam")]
     [InlineData("Adamx", "momentum, nesterov; presets: lectures")]
     [InlineData("sgd:lr=0.1,betas=(0.9,0.99)", "optimizer 'sgd': betas=0.9,0.99: SGD has no option 'betas'")]
     [InlineData("adam:lr=fast", "adam:lr=fast': lr=fast is not a number")]

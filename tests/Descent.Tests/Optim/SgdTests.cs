@@ -57,7 +57,7 @@ public class SgdTests
     [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Sgd([Param("a", 1f)], lr: 0.1, weightDecay: -1));
     [Fact] public void NesterovWithoutMomentumIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], lr: 0.1, nesterov: true));
     [Fact] public void NesterovWithDampeningIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true));
-    [Fact] public void EmptyParameterListIsRejected() => AssertRejects("parameters", () => new Sgd([], lr: 0.1));
+    [Fact] public void EmptyParameterListIsRejected() => AssertRejects("parameters", () => new Sgd(Array.Empty<NamedParameter>(), lr: 0.1));
 
     [Fact]
     public void AParameterInTwoGroupsIsRejected()
