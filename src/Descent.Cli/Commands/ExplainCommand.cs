@@ -13,6 +13,9 @@ namespace Descent.Cli.Commands;
 /// </summary>
 internal static class ExplainCommand
 {
+    /// <summary>The most demonstration steps: each is printed, with every buffer.</summary>
+    private const int MaxSteps = 10_000;
+
     public static Command Create(TextWriter output)
     {
         var name = new Argument<string>("optimizer") { Description = $"One of: {string.Join(", ", OptimizerCatalog.Names.Select(n => n.ToLowerInvariant()))}" };
@@ -21,6 +24,8 @@ internal static class ExplainCommand
         var options = new OptimizerOptionSet(command);
         command.SetAction(parse =>
         {
+            int n = parse.GetValue(steps);   // checked before anything is printed
+            if (n is < 0 or > MaxSteps) throw new CliUsageException($"invalid --steps: must be from 0 to {MaxSteps} (got {n})");
             string optimizer = parse.GetValue(name)!;
             var given = options.Read(parse);
             var explanation = OptimizerExplanations.Find(optimizer)
@@ -39,8 +44,6 @@ internal static class ExplainCommand
             output.WriteLine($"paper      {explanation.Reference}");
             output.WriteLine($"lectures   {explanation.SeedForm}");
 
-            int n = parse.GetValue(steps);
-            if (n < 0) throw new CliUsageException($"invalid --steps: must be at least 0 (got {n})");
             if (n > 0) PrintDemo(output, optimizer, given, n);
             return ExitCodes.Success;
         });

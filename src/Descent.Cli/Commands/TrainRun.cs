@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Checkpoints;
+using Descent.Lab.Locking;
 using Descent.Lab.Problems;
 using Descent.Lab.Training;
 using Descent.Schedules;
@@ -50,6 +51,8 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
             }
         }
         if (_checkpoints.Every is not null) directory!.EnsureWritable();
+        // One writer per checkpoint directory: a second training into it fails now, naming the holder.
+        using var held = _checkpoints.Every is not null ? DirectoryLock.Acquire(directory!.Path) : null;
         if (_checkpoints.SavePath is { } savePath)
             AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
         using var csv = csvPath is null ? null : EpochCsv.Create(csvPath);
@@ -69,12 +72,13 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
 
         output.WriteLine($"problem    {problem.Name}: {problem.Description}");
         output.WriteLine($"data       {trainer.Data.Train.Count} train / {trainer.Data.Test.Count} test samples");
-        output.WriteLine($"model      {trainer.Model.ParameterCount():N0} parameters");
+        output.WriteLine($"model      {trainer.Model.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)} parameters");
         output.WriteLine($"optimizer  {optimizer}");
         output.WriteLine($"training   {Count(options.Epochs, "epoch")}, batch {options.BatchSize}, {trainer.BatchesPerEpoch} steps/epoch, seed {options.Seed}, {ComputeThreads.Count} threads");
         if (trainer.Schedules is { } schedules) output.WriteLine($"schedule   {schedules}");
         if (policy is not null)
             output.WriteLine($"checkpoint every {policy.Every} steps in {directory!.Path}, keeping {directory.Keep}");
+        if (held?.TakeOverNote is { } lockNote) output.WriteLine($"lock       {lockNote}");
         if (resumeNote is not null) output.WriteLine($"resume     {resumeNote}");
         if (resumeFrom is not null) output.WriteLine($"resume     from {resumeFrom.Path}: {Position(resumeFrom.State, trainer.BatchesPerEpoch, options.Epochs)}");
         output.WriteLine();
