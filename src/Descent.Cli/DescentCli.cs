@@ -34,7 +34,7 @@ public static class DescentCli
             ScheduleCommand.Create(output),
             CompareCommand.Create(output),
             LandscapeCommand.Create(output),
-            ReportCommand.Create(output),
+            ReportCommand.Create(output, error),
             CheckCommand.Create(output),
         };
         NumberOption.InstallOn(root);

@@ -190,15 +190,22 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     /// Reads a metrics.csv, keeping every complete row: a truncated last line (a crash mid-write) or a line that is
     /// not a row is skipped.
     /// </summary>
-    public static IReadOnlyList<MetricRow> ReadCsv(string path)
+    public static IReadOnlyList<MetricRow> ReadCsv(string path) => ReadCsv(path, out _);
+
+    /// <summary>As <see cref="ReadCsv(string)"/>, counting the non-empty lines skipped because they are not complete rows.</summary>
+    public static IReadOnlyList<MetricRow> ReadCsv(string path, out int skipped)
     {
+        skipped = 0;
         var rows = new List<MetricRow>();
         using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         string? header = reader.ReadLine();
         if (header?.Trim() != MetricRow.CsvHeader)
             throw new InvalidDataException($"{path} is not a Descent metrics table: its header is not \"{MetricRow.CsvHeader}\"");
         while (reader.ReadLine() is { } line)
+        {
             if (MetricRow.ParseCsv(line) is { } row) rows.Add(row);
+            else if (line.Trim().Length > 0) skipped++;
+        }
         return rows;
     }
 }

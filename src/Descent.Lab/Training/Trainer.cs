@@ -57,6 +57,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        OptimizerSpec = optimizer;
         _problem = problem;
         _options = options;
         _countsAccuracy = problem is not ILossOnlyProblem;
@@ -82,6 +83,14 @@ public sealed class Trainer
 
     /// <summary>The schedules driving the optimizer, or null when there are none.</summary>
     public ScheduleSet? Schedules => _schedules;
+
+    /// <summary>The fingerprint of <see cref="Data"/> (<see cref="Training.DataFingerprint"/>), computed once.</summary>
+    public string DataFingerprint => _dataFingerprint ??= Training.DataFingerprint.Of(_data);
+
+    private string? _dataFingerprint;
+
+    /// <summary>The optimizer's name and options, as given.</summary>
+    public OptimizerSpec OptimizerSpec { get; }
 
     /// <summary>The model being trained.</summary>
     public Module Model { get; }
