@@ -71,7 +71,11 @@ public sealed partial record Experiment
         if (Seeds.Count > MaxSeeds) throw new InvalidOptionException("seeds", Seeds.Count, $"at most {MaxSeeds} seeds");
         if (Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException("seeds", null, "the seeds must be distinct");
         if (LandscapeSteps is < 1 or > Surfaces.SurfaceDescent.MaxSteps) throw new InvalidOptionException("landscape_steps", LandscapeSteps, $"must be from 1 to {Surfaces.SurfaceDescent.MaxSteps}");
-        foreach (string surface in Landscapes) SurfaceCatalog.Get(surface);
+        foreach (string surface in Landscapes)
+        {
+            try { SurfaceCatalog.Get(surface); }
+            catch (ArgumentException e) { throw new InvalidOptionException("landscapes", surface, InvalidOptionException.ReasonOf(e)); }
+        }
         TrainingOptions(Seeds[0], Optimizers[0]).Validate();
     }
 

@@ -95,9 +95,15 @@ public static class MnistFormat
     /// <paramref name="classCount"/>; test images of another shape than the training images are a
     /// <see cref="DataFormatException"/> naming the test image file, its shape and the expected one.
     /// </summary>
-    public static (Dataset Train, Dataset Test) LoadTrainAndTest(string directory, int classCount)
+    /// <param name="directory">The directory of the four files.</param>
+    /// <param name="classCount">The number of classes: every label must be below it.</param>
+    /// <param name="sampleShape">The shape every image must have, such as [1, 28, 28] for a model with 784 inputs; null: any, the same for both splits.</param>
+    public static (Dataset Train, Dataset Test) LoadTrainAndTest(string directory, int classCount, IReadOnlyList<int>? sampleShape = null)
     {
         var train = Load(directory, DataSplit.Train, classCount);
+        if (sampleShape is not null && !train.SampleShape!.SequenceEqual(sampleShape))
+            throw new DataFormatException(FindFile(directory, ImagesFileName(DataSplit.Train)) ?? Path.Combine(directory, ImagesFileName(DataSplit.Train)),
+                $"record 0 is a {Dims(train.SampleShape!)} image; expected {Dims(sampleShape)}.");
         var test = Load(directory, DataSplit.Test, classCount);
         if (!train.SampleShape!.SequenceEqual(test.SampleShape!))
             throw new DataFormatException(FindFile(directory, ImagesFileName(DataSplit.Test)) ?? Path.Combine(directory, ImagesFileName(DataSplit.Test)),

@@ -21,9 +21,9 @@ public sealed class ExperimentFileCorruptionTests
           "train_limit": 1000,
           "optimizers": [
             "sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9",
-            { "label": "ramp", "optimizer": "sgd", "options": { "lr": 0.05, "momentum": 0.5, "betas": [0.9, 0.99] },
+            { "label": "ramp", "optimizer": "sgd", "options": { "lr": 0.05, "momentum": 0.5 },
               "schedules": ["momentum=ramp:start=0.5,end=0.9@epoch"] },
-            { "label": "cyc", "optimizer": "adam", "options": { "lr": 0.001 }, "schedules": ["onecycle:max_lr=0.01"] }
+            { "label": "cyc", "optimizer": "adam", "options": { "lr": 0.001, "betas": [0.9, 0.99] }, "schedules": ["onecycle:max_lr=0.01"] }
           ],
           "landscapes": ["rosenbrock"],
           "landscape_steps": 50
