@@ -54,7 +54,11 @@ internal static class CompareCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples" };
         var threads = new Option<int>("--threads") { Description = "Compute threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var name = new Option<string?>("--name") { Description = "Name of the run: its directory under --runs-dir (default: PROBLEM-DATE-TIME)" };
+        var name = new Option<string?>("--name")
+        {
+            Description = "Name of the run: its directory under --runs-dir (default: PROBLEM-DATE-TIME). The directory is locked while the comparison " +
+                "writes it (.descent.lock): a second comparison into it fails at once (exit 2) naming the holder",
+        };
         var runsDir = new Option<string>("--runs-dir") { Description = "Directory holding the runs", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Replace the run directory if it exists" };
         var landscapes = new Option<string?>("--landscapes")

@@ -44,7 +44,7 @@ public static class OptimizerList
         presets ??= name => Presets.TryGet(name, out var found) ? found : null;
         var entries = new List<(string? Label, string Name, OptimizerSpec Spec, IReadOnlyList<ScheduleSpec> Schedules)>();
         var chunks = text.Split(';', StringSplitOptions.TrimEntries);
-        if (chunks.Length > 1 && chunks.Any(c => c.Length == 0))
+        if (chunks.Any(c => c.Length > 0) && chunks.Any(c => c.Length == 0))   // all empty: "no optimizers given" below
             throw new ArgumentException(chunks[^1].Length == 0 && chunks.Count(c => c.Length == 0) == 1
                 ? $"invalid optimizer list '{text.Trim()}': it ends with ';' (remove the trailing ';')"
                 : $"invalid optimizer list '{text.Trim()}': entry {Array.FindIndex(chunks, c => c.Length == 0) + 1} is empty (two ';' in a row?)");
