@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using Descent.Checkpoints;
 using Descent.Cli.Commands;
 using Descent.Data;
+using Descent.Lab.Locking;
 using Descent.Lab.Training;
 using Descent.Optim;
 
@@ -11,7 +13,19 @@ namespace Descent.Cli;
 public static class DescentCli
 {
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    /// <remarks>
+    /// Everything the command prints is in the invariant culture (a point for decimals, a comma between thousands),
+    /// whatever the machine's culture: the current culture is set to the invariant one while the command runs.
+    /// </remarks>
     public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try { return RunInvariant(args, output, error); }
+        finally { CultureInfo.CurrentCulture = culture; }
+    }
+
+    private static int RunInvariant(string[] args, TextWriter output, TextWriter error)
     {
         try
         {
@@ -30,7 +44,7 @@ public static class DescentCli
             ScheduleCommand.Create(output),
             CompareCommand.Create(output),
             LandscapeCommand.Create(output),
-            ReportCommand.Create(output),
+            ReportCommand.Create(output, error),
             CheckCommand.Create(output),
             new Option<string[]>(PluginArguments.Flag)
             {
@@ -38,6 +52,7 @@ public static class DescentCli
                 Recursive = true,
             },
         };
+        NumberOption.InstallOn(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -68,6 +83,7 @@ public static class DescentCli
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         CliUsageException => (ExitCodes.BadArguments, e.Message),
+        DirectoryLockedException => (ExitCodes.BadArguments, OneLine(e.Message)),
         InvalidOptionException o => (ExitCodes.BadArguments, OptionMessage(o)),
         ArgumentException a => (ExitCodes.BadArguments, OneLine(InvalidOptionException.ReasonOf(a))),
         DatasetNotFoundException => (ExitCodes.BadData, OneLine(e.Message)),

@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Descent.Lab.Compare;
+using Descent.Lab.Locking;
 using Descent.Lab.Problems;
 using Descent.Lab.Report;
 using Descent.Lab.Surfaces;
 using Descent.Lab.Training;
 using Descent.Nn;
+using Descent.Schedules;
 using Descent.Threading;
 
 namespace Descent.Cli.Commands;
@@ -52,7 +54,11 @@ internal static class CompareCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples" };
         var threads = new Option<int>("--threads") { Description = "Compute threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var name = new Option<string?>("--name") { Description = "Name of the run: its directory under --runs-dir (default: PROBLEM-DATE-TIME)" };
+        var name = new Option<string?>("--name")
+        {
+            Description = "Name of the run: its directory under --runs-dir (default: PROBLEM-DATE-TIME). The directory is locked while the comparison " +
+                "writes it (.descent.lock): a second comparison into it fails at once (exit 2) naming the holder",
+        };
         var runsDir = new Option<string>("--runs-dir") { Description = "Directory holding the runs", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Replace the run directory if it exists" };
         var landscapes = new Option<string?>("--landscapes")
@@ -92,7 +98,7 @@ internal static class CompareCommand
     {
         var problem = ProblemCatalog.Get(experiment.Problem);
         string runPath = Path.GetFullPath(Path.Combine(runsRoot, experiment.Name));
-        if (!resume && !force && (File.Exists(runPath) || (Directory.Exists(runPath) && Directory.EnumerateFileSystemEntries(runPath).Any())))
+        if (!resume && !force && (File.Exists(runPath) || (Directory.Exists(runPath) && Directory.EnumerateFileSystemEntries(runPath).Any(e => Path.GetFileName(e) != DirectoryLock.FileName))))
             throw new CliUsageException($"the run directory {runPath} exists already; choose another --name, --resume {Display(runPath)}, or pass --force to replace it");
         var checkpoints = new ComparisonCheckpoints(runPath, checkpointEvery);
 
@@ -100,8 +106,15 @@ internal static class CompareCommand
         var probe = new Trainer(problem, data, experiment.Optimizers[0].Spec, experiment.TrainingOptions(experiment.Seeds[0], experiment.Optimizers[0]));
         output.WriteLine($"problem     {problem.Name}: {problem.Description}");
         output.WriteLine($"data        {probe.Data.Train.Count} train / {probe.Data.Test.Count} test samples");
-        output.WriteLine($"model       {probe.Model.ParameterCount():N0} parameters");
+        output.WriteLine($"model       {probe.Model.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)} parameters");
         output.WriteLine($"budget      {experiment.Epochs} epochs of {probe.BatchesPerEpoch} steps, batch {experiment.BatchSize}; seeds {string.Join(", ", experiment.Seeds)}; {ComputeThreads.Count} threads");
+        foreach (var o in experiment.Optimizers.Where(o => o.Schedules.Count > 0))
+        {
+            // Every entry's schedules must last the run, checked now rather than when its turn comes.
+            var scheduled = o.Spec.Create([.. probe.Model.NamedParameters()]);
+            try { ScheduleSet.Build(o.Schedules, scheduled, probe.BatchesPerEpoch, experiment.Epochs).CheckRunLength(probe.BatchesPerEpoch, experiment.Epochs); }
+            catch (ArgumentException e) { throw new CliUsageException($"invalid schedule of optimizer '{o.Label}': {InvalidOptionException.Describe(e)}"); }
+        }
         int width = experiment.Optimizers.Max(o => o.Label.Length);
         foreach (var o in experiment.Optimizers) output.WriteLine($"optimizer   {o.Label.PadRight(width)}  {o.Describe()}");
 
@@ -120,28 +133,31 @@ internal static class CompareCommand
             catch (RunExistsException e) { throw new CliUsageException(e.Message); }
         }
         output.WriteLine($"run         {Display(run.Path)}");
+        if (run.Lock.TakeOverNote is { } note) output.WriteLine($"lock        {note}");
         output.WriteLine();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<RunOutcome> outcomes;
-        using (run)
+        double trainingSeconds, reportSeconds;
+        string report;
+        using (run)   // holds the directory's lock until the report is written
         {
             var runner = new ExperimentRunner(experiment, problem, data, run, checkpoints, resume);
             outcomes = CompareProgress.Show(output, interactive, experiment, probe.BatchesPerEpoch, observer => runner.Run(observer));
-        }
-        double trainingSeconds = clock.Elapsed.TotalSeconds;
+            trainingSeconds = clock.Elapsed.TotalSeconds;
 
-        foreach (string surfaceName in experiment.Landscapes)
-        {
-            var surface = SurfaceCatalog.Get(surfaceName);
-            var landscape = Landscape.Run(surface, LandscapePresets.ForComparison(surface, experiment.Optimizers), experiment.LandscapeSteps);
-            var colors = HtmlReport.Colors(experiment.Optimizers.Select(o => o.Label));
-            File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.svg"), landscape.ToSvg(LandscapeLayout.Both, colors));
-            File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.txt"), LandscapeCommand.Header(landscape) + landscape.ToTable());
-        }
+            foreach (string surfaceName in experiment.Landscapes)
+            {
+                var surface = SurfaceCatalog.Get(surfaceName);
+                var landscape = Landscape.Run(surface, LandscapePresets.ForComparison(surface, experiment.Optimizers), experiment.LandscapeSteps);
+                var colors = HtmlReport.Colors(experiment.Optimizers.Select(o => o.Label));
+                File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.svg"), landscape.ToSvg(LandscapeLayout.Both, colors));
+                File.WriteAllText(Path.Combine(run.Path, $"landscape-{surface.Name}.txt"), LandscapeCommand.Header(landscape) + landscape.ToTable());
+            }
 
-        var reportClock = System.Diagnostics.Stopwatch.StartNew();
-        string report = HtmlReport.Write(run.Path);
-        double reportSeconds = reportClock.Elapsed.TotalSeconds;
+            var reportClock = System.Diagnostics.Stopwatch.StartNew();
+            report = HtmlReport.Write(run.Path);
+            reportSeconds = reportClock.Elapsed.TotalSeconds;
+        }
         var rows = RunDirectory.ReadCsv(Path.Combine(run.Path, RunDirectory.CsvFile));
         output.WriteLine();
         output.Write(Summary.ToText(Summary.ByOptimizer(rows)));

@@ -13,6 +13,9 @@ namespace Descent.Cli.Commands;
 /// </summary>
 internal static class ExplainCommand
 {
+    /// <summary>The most demonstration steps: each is printed, with every buffer.</summary>
+    private const int MaxSteps = 10_000;
+
     public static Command Create(TextWriter output)
     {
         var name = new Argument<string>("optimizer") { Description = $"One of: {string.Join(", ", OptimizerCatalog.Names.Select(n => n.ToLowerInvariant()))}" };
@@ -21,9 +24,9 @@ internal static class ExplainCommand
         var options = new OptimizerOptionSet(command);
         command.SetAction(parse =>
         {
+            int n = parse.GetValue(steps);   // checked before anything is printed
+            if (n is < 0 or > MaxSteps) throw new CliUsageException($"invalid --steps: must be from 0 to {MaxSteps} (got {n})");
             string optimizer = parse.GetValue(name)!;
-            int n = parse.GetValue(steps);
-            if (n is < 0 or > 10_000) throw new CliUsageException($"invalid --steps: must be from 0 to 10000 (got {n})");
             var explanation = OptimizerExplanations.Find(optimizer)
                 ?? throw new InvalidOptionException("optimizer", optimizer,
                     $"unknown optimizer '{optimizer}'{Suggestions.DidYouMean(optimizer, OptimizerCatalog.Names)}; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}");

@@ -53,7 +53,8 @@ internal static class LandscapeCommand
                 catch (ArgumentOutOfRangeException) { throw new CliUsageException($"invalid --kappa: must be a finite number ≥ 1 (got {k.ToString(CultureInfo.InvariantCulture)})"); }
             }
             int n = parse.GetValue(steps) ?? LandscapePresets.Steps(surface);
-            if (n < 1) throw new CliUsageException($"invalid --steps: must be at least 1 (got {n})");
+            if (n is < 1 or > SurfaceDescent.MaxSteps)
+                throw new CliUsageException($"invalid --steps: must be from 1 to {SurfaceDescent.MaxSteps} (every iterate is kept for the picture; got {n})");
             string layoutText = parse.GetValue(layout)!;
             if (!Enum.TryParse<LandscapeLayout>(layoutText, ignoreCase: true, out var picture) || !Enum.IsDefined(picture) || layoutText.Trim().All(char.IsDigit))
                 throw new CliUsageException($"invalid --layout: expected overlay, panels or both (got '{layoutText}')");
@@ -94,8 +95,8 @@ internal static class LandscapeCommand
     {
         var parts = text.Split(',');
         if (parts.Length == 2
-            && double.TryParse(parts[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
-            && double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double y)
+            && InvariantNumber.TryParse(parts[0], out double x)
+            && InvariantNumber.TryParse(parts[1], out double y)
             && double.IsFinite(x) && double.IsFinite(y))
             return new Point2(x, y);
         throw new CliUsageException($"invalid --start: expected two numbers as X,Y (got '{text}')");

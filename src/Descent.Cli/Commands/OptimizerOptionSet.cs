@@ -74,6 +74,11 @@ internal sealed class OptimizerOptionSet
             int eq = assignment.IndexOf('=');
             if (eq <= 0) throw new CliUsageException($"invalid --opt '{assignment}': expected NAME=VALUE");
             string name = assignment[..eq].Trim(), text = assignment[(eq + 1)..].Trim();
+            if (result.ContainsKey(name))
+            {
+                string flag = _options.FirstOrDefault(o => o.TorchName == name).Option?.Name ?? $"--opt {name}";
+                throw new CliUsageException($"invalid --opt {assignment}: {name} is already given by {flag}; give it once");
+            }
             result[name] = ParseValue(name, text);
         }
         return result;
@@ -104,6 +109,5 @@ internal sealed class OptimizerOptionSet
         throw new CliUsageException($"invalid --opt {name}: '{text}' is not a number, a pair A,B, true, false or a name");
     }
 
-    private static bool TryNumber(string text, out double value) =>
-        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    private static bool TryNumber(string text, out double value) => InvariantNumber.TryParse(text, out value);
 }

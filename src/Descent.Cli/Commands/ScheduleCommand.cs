@@ -33,7 +33,8 @@ internal static class ScheduleCommand
             var specs = ScheduleOption.Read(parse, schedule);
             if (specs.Count == 0) throw new CliUsageException("invalid --schedule: give at least one schedule, e.g. --schedule \"cosine:T_max=100@step\"");
             int n = parse.GetValue(steps), perEpoch = parse.GetValue(stepsPerEpoch);
-            if (n < 1) throw new CliUsageException($"invalid --steps: must be at least 1 (got {n})");
+            if (n is < 1 or > ScheduleSeries.MaxSteps)
+                throw new CliUsageException($"invalid --steps: must be from 1 to {ScheduleSeries.MaxSteps} (got {n})");
             if (perEpoch < 1) throw new CliUsageException($"invalid --steps-per-epoch: must be at least 1 (got {perEpoch})");
             var given = optimizerOptions.Read(parse);
             if (!given.ContainsKey("lr")) given["lr"] = 0.1;
@@ -67,7 +68,7 @@ internal static class ScheduleCommand
     private static IReadOnlyList<double>? ParseMetrics(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        return text.Split(',').Select(part => double.TryParse(part.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+        return text.Split(',').Select(part => InvariantNumber.TryParse(part, out double v)
             ? v : throw new CliUsageException($"invalid --metrics: '{part}' is not a number")).ToArray();
     }
 }

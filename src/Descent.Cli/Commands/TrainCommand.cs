@@ -35,7 +35,9 @@ internal static class TrainCommand
         };
         var checkpointDir = new Option<string>("--checkpoint-dir")
         {
-            Description = "Directory of the checkpoints, named ckpt-<step>.safetensors; it is created, and checked to be writable, before training starts",
+            Description = "Directory of the checkpoints, named ckpt-<step>.safetensors; it is created, and checked to be writable, before training starts. " +
+                "While training writes it, it is locked (.descent.lock, with the process id and host): a second training into it fails at once " +
+                "(exit 2) naming the holder; a lock left by a process that is gone is taken over",
             DefaultValueFactory = _ => DefaultCheckpointDirectory,
             HelpName = "DIR",
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Checkpoints;
+using Descent.Lab.Locking;
 using Descent.Lab.Problems;
 using Descent.Lab.Training;
 using Descent.Schedules;
@@ -50,6 +51,8 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
             }
         }
         if (_checkpoints.Every is not null) directory!.EnsureWritable();
+        // One writer per checkpoint directory: a second training into it fails now, naming the holder.
+        using var held = _checkpoints.Every is not null ? DirectoryLock.Acquire(directory!.Path) : null;
         if (_checkpoints.SavePath is { } savePath)
             AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
         using var csv = csvPath is null ? null : EpochCsv.Create(csvPath);
@@ -58,6 +61,9 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
         var trainer = new Trainer(problem, data, optimizer, options);
         var policy = _checkpoints.Every is int every ? new CheckpointPolicy(directory!, every) : null;
         policy?.Prepare(trainer);
+        if (_checkpoints.SavePath is { } weightsPath)   // the weights file must fit before training, not after the last epoch
+            new CheckpointDirectory(Path.GetDirectoryName(Path.GetFullPath(weightsPath))!, 1)
+                .EnsureSpace(Checkpoint.SizeOf(trainer.Model), $"--save {weightsPath}");
         resumeFrom?.ApplyTo(trainer);
         bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -69,14 +75,16 @@ internal sealed class TrainRun(Problem problem, OptimizerSpec optimizer, Trainin
 
         output.WriteLine($"problem    {problem.Name}: {problem.Description}");
         output.WriteLine($"data       {trainer.Data.Train.Count} train / {trainer.Data.Test.Count} test samples");
-        output.WriteLine($"model      {trainer.Model.ParameterCount():N0} parameters");
+        output.WriteLine($"model      {trainer.Model.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)} parameters");
         output.WriteLine($"optimizer  {optimizer}");
         output.WriteLine($"training   {Count(options.Epochs, "epoch")}, batch {options.BatchSize}, {trainer.BatchesPerEpoch} steps/epoch, seed {options.Seed}, {ComputeThreads.Count} threads");
         if (trainer.Schedules is { } schedules) output.WriteLine($"schedule   {schedules}");
         if (policy is not null)
             output.WriteLine($"checkpoint every {policy.Every} steps in {directory!.Path}, keeping {directory.Keep}");
+        if (held?.TakeOverNote is { } lockNote) output.WriteLine($"lock       {lockNote}");
         if (resumeNote is not null) output.WriteLine($"resume     {resumeNote}");
         if (resumeFrom is not null) output.WriteLine($"resume     from {resumeFrom.Path}: {Position(resumeFrom.State, trainer.BatchesPerEpoch, options.Epochs)}");
+        if (resumeFrom?.DataNote is { } dataNote) output.WriteLine($"note       {dataNote}");
         output.WriteLine();
         output.WriteLine(EpochRow.Header);
 
@@ -140,28 +148,63 @@ internal static class EpochRow
     private static string Accuracy(double a) => double.IsFinite(a) ? (100 * a).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-";
 }
 
-/// <summary>The per-epoch results as CSV, written and flushed row by row so an interrupted run keeps its rows.</summary>
+/// <summary>
+/// The per-epoch results as CSV, written and flushed row by row so an interrupted run keeps its rows. Each row is
+/// written whole: when a write fails (a full disk), the file is cut back to its last complete row and the failure is
+/// an <see cref="IOException"/> naming the file (exit code 3).
+/// </summary>
 internal sealed class EpochCsv : IDisposable
 {
-    private readonly StreamWriter _writer;
+    private readonly FileStream _stream;
+    private readonly string _path;
+    private long _complete;
 
-    private EpochCsv(StreamWriter writer) => _writer = writer;
+    private EpochCsv(FileStream stream, string path)
+    {
+        _stream = stream;
+        _path = path;
+    }
 
-    /// <summary>Opens (creates or truncates) the file now, so an unwritable path fails before training starts.</summary>
+    /// <summary>Opens (creates or truncates) the file and writes the header now, so an unwritable path fails before training starts.</summary>
     public static EpochCsv Create(string path)
     {
-        var writer = new StreamWriter(path, append: false);
-        writer.WriteLine("epoch,train_loss,test_loss,test_accuracy,lr,seconds,samples_per_second");
-        writer.Flush();
-        return new EpochCsv(writer);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        var csv = new EpochCsv(stream, path);
+        try
+        {
+            if (stream.CanSeek) stream.SetLength(0);
+            csv.WriteLine("epoch,train_loss,test_loss,test_accuracy,lr,seconds,samples_per_second");
+            return csv;
+        }
+        catch
+        {
+            csv.Dispose();
+            throw;
+        }
     }
 
-    public void Write(EpochResult r)
+    public void Write(EpochResult r) => WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.Lr:R},{r.Seconds:F3},{r.SamplesPerSecond:F1}"));
+
+    private void WriteLine(string line)
     {
-        _writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.Lr:R},{r.Seconds:F3},{r.SamplesPerSecond:F1}"));
-        _writer.Flush();
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+        try
+        {
+            _stream.Write(bytes);
+            _stream.Flush(flushToDisk: false);
+            _complete += bytes.Length;
+        }
+        catch (IOException e)
+        {
+            try { if (_stream.CanSeek) _stream.SetLength(_complete); } catch (IOException) { }
+            throw new IOException($"{_path}: could not write the epoch results ({e.Message.TrimEnd('.')}); the file keeps its complete rows", e);
+        }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        try { _stream.Dispose(); }
+        catch (IOException) { }   // the failed write was reported already
+    }
 }

@@ -60,13 +60,22 @@ public sealed partial record Experiment
         if (!NamePattern().IsMatch(Name) || Name is "." or "..")
             throw new InvalidOptionException("name", Name, "use letters, digits, '.', '_' and '-' (it names a directory)");
         if (Optimizers.Count == 0) throw new InvalidOptionException("optimizers", null, "no optimizers to compare");
+        foreach (var o in Optimizers)
+        {
+            try { OptimizerEntry.CheckLabel(o.Label); }
+            catch (ArgumentException e) { throw new InvalidOptionException("optimizers", null, InvalidOptionException.ReasonOf(e)); }
+        }
         var duplicate = Optimizers.GroupBy(o => o.Label, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOptionException("optimizers", null, $"two optimizers are labelled '{duplicate.Key}'");
         if (Seeds.Count == 0) throw new InvalidOptionException("seeds", 0, "must be at least 1");
         if (Seeds.Count > MaxSeeds) throw new InvalidOptionException("seeds", Seeds.Count, $"at most {MaxSeeds} seeds");
         if (Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException("seeds", null, "the seeds must be distinct");
-        if (LandscapeSteps is < 1 or > 100_000) throw new InvalidOptionException("landscape_steps", LandscapeSteps, "must be from 1 to 100000");
-        foreach (string surface in Landscapes) SurfaceCatalog.Get(surface);
+        if (LandscapeSteps is < 1 or > Surfaces.SurfaceDescent.MaxSteps) throw new InvalidOptionException("landscape_steps", LandscapeSteps, $"must be from 1 to {Surfaces.SurfaceDescent.MaxSteps}");
+        foreach (string surface in Landscapes)
+        {
+            try { SurfaceCatalog.Get(surface); }
+            catch (ArgumentException e) { throw new InvalidOptionException("landscapes", surface, InvalidOptionException.ReasonOf(e)); }
+        }
         TrainingOptions(Seeds[0], Optimizers[0]).Validate();
     }
 

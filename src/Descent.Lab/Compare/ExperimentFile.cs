@@ -52,6 +52,11 @@ public static class ExperimentFile
         bool yaml = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
         try { return Parse(yaml ? YamlDocument.Parse(text) : ParseJson(text), defaultName ?? Path.GetFileNameWithoutExtension(path)); }
         catch (ArgumentException e) { throw new ArgumentException($"experiment file {path}: {e.Message}"); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            // A structure the parsers do not expect (found by corrupting valid files): still an error naming the file.
+            throw new ArgumentException($"experiment file {path}: not a valid {(yaml ? "YAML" : "JSON")} experiment ({e.Message})", e);
+        }
     }
 
     /// <summary>Parses experiment JSON; <paramref name="defaultName"/> is the name when the file has none.</summary>

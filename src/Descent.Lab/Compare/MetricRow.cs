@@ -68,7 +68,7 @@ public sealed record MetricRow(string Problem, string Optimizer, ulong Seed, str
             || !double.TryParse(f[9], NumberStyles.Float, inv, out double elapsed)
             || f[3] is not (StepScope or EpochScope))
             return null;
-        return new MetricRow(f[0], f[1], seed, f[3], epoch, step, f[6], f[7], value, elapsed);
+        return new MetricRow(Unescape(f[0]), Unescape(f[1]), seed, f[3], epoch, step, f[6], Unescape(f[7]), value, elapsed);
     }
 
     private static string Number(double v) =>
@@ -85,8 +85,19 @@ public sealed record MetricRow(string Problem, string Optimizer, ulong Seed, str
         }
     }
 
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+    /// <summary>
+    /// A text field as CSV: a field that a spreadsheet would take for a formula (starting with =, +, -, @, a tab or a
+    /// carriage return, as OWASP lists) is prefixed with ', as is one starting with ' (so that reading strips exactly
+    /// one); a field with a comma, quote or line break is quoted.
+    /// </summary>
+    private static string Quote(string field)
+    {
+        if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'') field = "'" + field;
+        return field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+    }
+
+    /// <summary>Undoes the formula escape of <see cref="Quote"/>.</summary>
+    private static string Unescape(string field) => field.StartsWith('\'') ? field[1..] : field;
 
     private static List<string>? SplitCsv(string line)
     {

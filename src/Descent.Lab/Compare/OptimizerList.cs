@@ -46,7 +46,12 @@ public static class OptimizerList
     {
         presets ??= name => Presets.TryGet(name, out var found) ? found : null;
         var entries = new List<(string? Label, string Name, OptimizerSpec Spec, IReadOnlyList<ScheduleSpec> Schedules)>();
-        foreach (string raw in text.Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var chunks = text.Split(';', StringSplitOptions.TrimEntries);
+        if (chunks.Any(c => c.Length > 0) && chunks.Any(c => c.Length == 0))   // all empty: "no optimizers given" below
+            throw new ArgumentException(chunks[^1].Length == 0 && chunks.Count(c => c.Length == 0) == 1
+                ? $"invalid optimizer list '{text.Trim()}': it ends with ';' (remove the trailing ';')"
+                : $"invalid optimizer list '{text.Trim()}': entry {Array.FindIndex(chunks, c => c.Length == 0) + 1} is empty (two ';' in a row?)");
+        foreach (string raw in chunks.SelectMany(c => c.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             if (presets(raw) is { } preset)
             {
@@ -62,6 +67,7 @@ public static class OptimizerList
     /// <summary>Builds one entry from a name, options and schedules, applying a named variant's defaults.</summary>
     public static OptimizerEntry Create(string label, string name, IReadOnlyDictionary<string, object> options, IReadOnlyList<ScheduleSpec>? schedules = null)
     {
+        OptimizerEntry.CheckLabel(label);
         var spec = Resolve(name, options);
         schedules ??= [];
         Validate(label, spec, schedules);
@@ -105,6 +111,7 @@ public static class OptimizerList
             int eq = assignment.IndexOf('=');
             if (eq <= 0) throw new ArgumentException($"invalid optimizer entry '{raw}': expected KEY=VALUE, got '{assignment}'");
             string key = assignment[..eq].Trim();
+            if (options.ContainsKey(key)) throw new ArgumentException($"invalid optimizer entry '{raw}': {key} is given twice");
             options[key] = ParseValue(raw, key, assignment[(eq + 1)..].Trim());
         }
         var spec = Resolve(name, options);
@@ -143,6 +150,7 @@ public static class OptimizerList
         for (int i = 0; i < entries.Count; i++)
         {
             var (label, name, spec, schedules) = entries[i];
+            if (label is not null) OptimizerEntry.CheckLabel(label);
             string final = label ?? (counts[name] > 1 ? $"{name}({string.Join(", ", spec.Options.Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"))})" : name);
             if (result.Any(r => string.Equals(r.Label, final, StringComparison.OrdinalIgnoreCase)))
                 throw new ArgumentException($"two optimizers are labelled '{final}'; label them, as in \"fast={name}:...; slow={name}:...\"");
@@ -186,8 +194,7 @@ public static class OptimizerList
         throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} is not a number, true/false or a pair (a,b)");
     }
 
-    private static bool TryNumber(string text, out double value) =>
-        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    private static bool TryNumber(string text, out double value) => InvariantNumber.TryParse(text, out value);
 
     internal static string FormatValue(object value) => value switch
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Descent.Lab.Locking;
 
 namespace Descent.Lab.Compare;
 
@@ -28,10 +29,12 @@ public sealed class RunDirectory : IMetricSink, IDisposable
 
     private readonly StreamWriter _csv;
     private readonly StreamWriter _jsonl;
+    private readonly DirectoryLock _lock;
 
-    private RunDirectory(string path, bool append)
+    private RunDirectory(string path, bool append, DirectoryLock held)
     {
         Path = path;
+        _lock = held;
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         _csv = new StreamWriter(System.IO.Path.Combine(path, CsvFile), append, utf8);
         _jsonl = new StreamWriter(System.IO.Path.Combine(path, JsonlFile), append, utf8);
@@ -43,6 +46,9 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     /// <summary>The directory.</summary>
     public string Path { get; }
 
+    /// <summary>The directory's lock, held until <see cref="Dispose"/>; its note says when a stale lock was taken over.</summary>
+    public DirectoryLock Lock => _lock;
+
     /// <summary>The "format" of config.json that marks a directory as a comparison's.</summary>
     public const string Format = "descent-compare/1";
 
@@ -51,23 +57,33 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     /// before anything else, so that a comparison killed at any moment can be resumed). An empty directory is used as
     /// it is. When it holds files: with <paramref name="force"/> and when it is a comparison's directory (its
     /// config.json says so), the files Descent wrote there are deleted first (anything else stays); otherwise
-    /// <see cref="RunExistsException"/> is thrown and nothing is touched.
+    /// <see cref="RunExistsException"/> is thrown and nothing is touched. The directory is locked
+    /// (<see cref="DirectoryLock"/>) before anything is deleted or written, until <see cref="Dispose"/>: a second
+    /// writer gets <see cref="DirectoryLockedException"/>.
     /// </summary>
     public static RunDirectory Create(string root, string name, bool force, JsonObject? config = null)
     {
         string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, name));
         if (File.Exists(path)) throw new RunExistsException($"{path} is a file, not a run directory; choose another --name");
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != DirectoryLock.FileName))
         {
             if (!force)
                 throw new RunExistsException($"the run directory {path} exists already; choose another --name, --resume it, or pass --force to replace it");
             if (!IsComparison(path))
                 throw new RunExistsException($"{path} exists and is not a comparison's directory (it has no {ConfigFile} written by descent compare); --force replaces only those: choose another --name");
-            DeleteOwnFiles(path);
         }
-        Directory.CreateDirectory(path);
-        if (config is not null) WriteConfig(path, config);
-        return new RunDirectory(path, append: false);
+        var held = DirectoryLock.Acquire(path);   // a second writer fails here, before anything is deleted
+        try
+        {
+            if (force && IsComparison(path)) DeleteOwnFiles(path);
+            if (config is not null) WriteConfig(path, config);
+            return new RunDirectory(path, append: false, held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -80,6 +96,17 @@ public sealed class RunDirectory : IMetricSink, IDisposable
         ArgumentNullException.ThrowIfNull(keep);
         path = System.IO.Path.GetFullPath(path);
         if (!IsComparison(path)) throw new DirectoryNotFoundException($"{path} is not a comparison's directory: it has no {ConfigFile} written by descent compare");
+        var held = DirectoryLock.Acquire(path);
+        try { return ResumeLocked(path, keep, held); }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private static RunDirectory ResumeLocked(string path, Func<MetricRow, bool> keep, DirectoryLock held)
+    {
         ComparisonCheckpoints.RemoveTemporaryFiles(path);
         string csv = System.IO.Path.Combine(path, CsvFile);
         var rows = File.Exists(csv) ? ReadCsv(csv).Where(keep).ToList() : [];
@@ -94,7 +121,7 @@ public sealed class RunDirectory : IMetricSink, IDisposable
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
             foreach (var row in rows) writer.WriteLine(row.ToJson());
         });
-        return new RunDirectory(path, append: true);
+        return new RunDirectory(path, append: true, held);
     }
 
     /// <summary>Whether <paramref name="path"/> holds a config.json written by descent compare.</summary>
@@ -156,21 +183,29 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     {
         _csv.Dispose();
         _jsonl.Dispose();
+        _lock.Dispose();
     }
 
     /// <summary>
     /// Reads a metrics.csv, keeping every complete row: a truncated last line (a crash mid-write) or a line that is
     /// not a row is skipped.
     /// </summary>
-    public static IReadOnlyList<MetricRow> ReadCsv(string path)
+    public static IReadOnlyList<MetricRow> ReadCsv(string path) => ReadCsv(path, out _);
+
+    /// <summary>As <see cref="ReadCsv(string)"/>, counting the non-empty lines skipped because they are not complete rows.</summary>
+    public static IReadOnlyList<MetricRow> ReadCsv(string path, out int skipped)
     {
+        skipped = 0;
         var rows = new List<MetricRow>();
         using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         string? header = reader.ReadLine();
         if (header?.Trim() != MetricRow.CsvHeader)
             throw new InvalidDataException($"{path} is not a Descent metrics table: its header is not \"{MetricRow.CsvHeader}\"");
         while (reader.ReadLine() is { } line)
+        {
             if (MetricRow.ParseCsv(line) is { } row) rows.Add(row);
+            else if (line.Trim().Length > 0) skipped++;
+        }
         return rows;
     }
 }

@@ -59,8 +59,8 @@ public static class YamlDocument
             case "true" or "True" or "TRUE": return JsonValue.Create(true);
             case "false" or "False" or "FALSE": return JsonValue.Create(false);
         }
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer)) return JsonValue.Create(integer);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)) return JsonValue.Create(number);
+        if (InvariantNumber.TryParse(text, out long integer)) return JsonValue.Create(integer);
+        if (InvariantNumber.TryParse(text, out double number) && double.IsFinite(number)) return JsonValue.Create(number);
         return JsonValue.Create(text);
     }
 }

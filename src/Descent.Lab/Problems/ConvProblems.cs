@@ -32,16 +32,7 @@ public sealed class MnistFormat2c2d : Problem
     public override Module CreateModel(Rng rng) => new Net2c2d(10, rng);
 
     /// <inheritdoc/>
-    public override ProblemData LoadData(string? dataDirectory)
-    {
-        string directory = _fashion ? new DatasetLocator().Locate(dataDirectory) : MnistLocator.Locate(dataDirectory);
-        var train = MnistFormat.Load(directory, DataSplit.Train);
-        var test = MnistFormat.Load(directory, DataSplit.Test);
-        var standardizer = Standardizer.Fit(train);
-        standardizer.Apply(train);
-        standardizer.Apply(test);
-        return new ProblemData(train, test);
-    }
+    public override ProblemData LoadData(string? dataDirectory) => MnistFormatData.Load(dataDirectory, _fashion);
 }
 
 /// <summary>

@@ -12,8 +12,7 @@ internal static class MnistFormatData
     public static ProblemData Load(string? dataDirectory, bool fashion)
     {
         string directory = fashion ? new DatasetLocator().Locate(dataDirectory) : MnistLocator.Locate(dataDirectory);
-        var train = MnistFormat.Load(directory, DataSplit.Train);
-        var test = MnistFormat.Load(directory, DataSplit.Test);
+        var (train, test) = MnistFormat.LoadTrainAndTest(directory, MnistFormat.StandardClassCount, [1, 28, 28]);
         var standardizer = Standardizer.Fit(train);
         standardizer.Apply(train);
         standardizer.Apply(test);

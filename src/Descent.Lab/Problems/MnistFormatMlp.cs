@@ -30,14 +30,5 @@ public sealed class MnistFormatMlp : Problem
     public override Module CreateModel(Rng rng) => new Mlp(784, _hidden, 10, rng);
 
     /// <inheritdoc/>
-    public override ProblemData LoadData(string? dataDirectory)
-    {
-        string directory = new DatasetLocator().Locate(dataDirectory);
-        var train = MnistFormat.Load(directory, DataSplit.Train);
-        var test = MnistFormat.Load(directory, DataSplit.Test);
-        var standardizer = Standardizer.Fit(train);
-        standardizer.Apply(train);
-        standardizer.Apply(test);
-        return new ProblemData(train, test);
-    }
+    public override ProblemData LoadData(string? dataDirectory) => MnistFormatData.Load(dataDirectory, true);
 }

@@ -21,9 +21,13 @@ namespace Descent.Lab.Report;
 public static class HtmlReport
 {
     /// <summary>Reads the run directory and writes its report.html; returns the report's path.</summary>
-    public static string Write(string directory)
+    public static string Write(string directory) => Write(directory, out _);
+
+    /// <summary>As <see cref="Write(string)"/>, returning the <see cref="RunData.Warnings"/> of the run's files.</summary>
+    public static string Write(string directory, out IReadOnlyList<string> warnings)
     {
         var data = RunData.Load(directory);
+        warnings = data.Warnings;
         string path = Path.Combine(directory, RunDirectory.ReportFile);
         File.WriteAllText(path, Build(data), new UTF8Encoding(false));
         return path;

@@ -46,6 +46,9 @@ public sealed record OptimizerPath(string Label, string Optimizer, IReadOnlyList
 /// <summary>Runs catalog optimizers on a surface, recording each iterate.</summary>
 public static class SurfaceDescent
 {
+    /// <summary>The most steps a path may take: every iterate is kept (for the picture), so the count is bounded.</summary>
+    public const int MaxSteps = 100_000;
+
     /// <summary>
     /// Takes <paramref name="steps"/> steps of <paramref name="entry"/>'s optimizer on <paramref name="surface"/>
     /// from <paramref name="start"/> (default: the surface's start). The parameter is a float tensor of 2 elements,
@@ -55,6 +58,7 @@ public static class SurfaceDescent
     public static OptimizerPath Run(Surface surface, OptimizerEntry entry, int steps, Point2? start = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, MaxSteps);
         var s = start ?? surface.Start;
         var theta = Tensor.FromArray([(float)s.X, (float)s.Y], 2);
         theta.RequiresGrad = true;

@@ -66,11 +66,15 @@ public sealed class CheckpointDirectory
     /// reports its free space.
     /// </summary>
     /// <exception cref="CheckpointWriteException">It reports less free space.</exception>
-    public void EnsureSpace(long bytes)
+    public void EnsureSpace(long bytes) => EnsureSpace(bytes, "the checkpoints");
+
+    /// <summary>As <see cref="EnsureSpace(long)"/>, naming what needs the room (such as "--save model.safetensors").</summary>
+    /// <exception cref="CheckpointWriteException">The file system reports less free space.</exception>
+    public void EnsureSpace(long bytes, string what)
     {
         long? free = FreeBytes(Path);
         if (free is long f && f < bytes)
-            throw new CheckpointWriteException(Path, $"not enough free space for the checkpoints: {f.ToString("N0", CultureInfo.InvariantCulture)} bytes free, they need at least {bytes.ToString("N0", CultureInfo.InvariantCulture)}");
+            throw new CheckpointWriteException(Path, $"not enough free space for {what}: {f.ToString("N0", CultureInfo.InvariantCulture)} bytes free, {bytes.ToString("N0", CultureInfo.InvariantCulture)} needed");
     }
 
     /// <summary>Deletes temporary files left by an interrupted save; returns how many.</summary>

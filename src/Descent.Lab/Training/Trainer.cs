@@ -57,6 +57,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        OptimizerSpec = optimizer;
         _problem = problem;
         _options = options;
         _countsAccuracy = problem is not ILossOnlyProblem;
@@ -69,7 +70,11 @@ public sealed class Trainer
         Optimizer = optimizer.Create(Model.NamedParameters());
         Optimizer.NonFinitePolicy = options.NonFinitePolicy;
         _loader = new DataLoader(_data.Train, options.BatchSize, shuffle: true, dropLast: false, rng: _rng);
-        if (options.Schedules.Count > 0) _schedules = ScheduleSet.Build(options.Schedules, Optimizer, _loader.BatchesPerEpoch, options.Epochs);
+        if (options.Schedules.Count > 0)
+        {
+            _schedules = ScheduleSet.Build(options.Schedules, Optimizer, _loader.BatchesPerEpoch, options.Epochs);
+            _schedules.CheckRunLength(_loader.BatchesPerEpoch, options.Epochs);
+        }
         Config = RunConfig.Create(problem, optimizer, options);
     }
 
@@ -78,6 +83,14 @@ public sealed class Trainer
 
     /// <summary>The schedules driving the optimizer, or null when there are none.</summary>
     public ScheduleSet? Schedules => _schedules;
+
+    /// <summary>The fingerprint of <see cref="Data"/> (<see cref="Training.DataFingerprint"/>), computed once.</summary>
+    public string DataFingerprint => _dataFingerprint ??= Training.DataFingerprint.Of(_data);
+
+    private string? _dataFingerprint;
+
+    /// <summary>The optimizer's name and options, as given.</summary>
+    public OptimizerSpec OptimizerSpec { get; }
 
     /// <summary>The model being trained.</summary>
     public Module Model { get; }
@@ -179,8 +192,7 @@ public sealed class Trainer
         while (_loader.TryGetNextBatch(out var batch))
         {
             long step = _step + 1;
-            var (value, skipped, output) = TakeStep(batch, epoch, step);
-            _schedules?.AfterOptimizerStep();
+            var (value, skipped, output) = StepOrDiverge(batch, epoch, step);
             _step = step;
             seenNow += batch.Count;
             var info = new TrainingStep(epoch, batch.Index + 1, BatchesPerEpoch, step, value, skipped, output, batch.Labels.AsMemory(0, batch.Count));
@@ -202,6 +214,25 @@ public sealed class Trainer
         _epochInProgress = 0;
         NextEpoch = epoch + 1;
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="TakeStep"/> and the step's schedules; a numeric failure inside them (an arithmetic or invalid-state
+    /// error from an optimizer or scheduler, such as a step size that is not a number) ends the run as a divergence
+    /// naming the step, like a NaN loss.
+    /// </summary>
+    private (double Loss, bool Skipped, Tensor Output) StepOrDiverge(Batch batch, int epoch, long step)
+    {
+        try
+        {
+            var result = TakeStep(batch, epoch, step);
+            _schedules?.AfterOptimizerStep();
+            return result;
+        }
+        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException)
+        {
+            throw new TrainingDivergedException($"the step failed at {Where(epoch, batch, step)}: {e.Message}", step, epoch, null, e);
+        }
     }
 
     /// <summary>One optimizer step on <paramref name="batch"/>: the loss, whether the update was skipped, and the model's output.</summary>

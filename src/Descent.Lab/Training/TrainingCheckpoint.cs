@@ -35,6 +35,7 @@ public sealed class TrainingCheckpoint
     private const string SchedulesKey = "train.schedules";
     private const string HistoryKey = "train.history";
     private const string OrderName = "loader_order";
+    private const string DataKey = "train.data";
 
     private TrainingCheckpoint(Checkpoint checkpoint, TrainingState state, RunConfig config)
     {
@@ -68,7 +69,9 @@ public sealed class TrainingCheckpoint
         RequireFinite(trainer, state);
         var extras = new Dictionary<string, SafetensorsTensor>();
         if (state.Order is { } order) extras[OrderName] = SafetensorsTensor.FromInt32s(order, order.Length);
-        Checkpoint.Save(path, trainer.Model, trainer.Optimizer, Metadata(trainer.Config, state), extras);
+        var metadata = Metadata(trainer.Config, state);
+        metadata[DataKey] = trainer.DataFingerprint;
+        Checkpoint.Save(path, trainer.Model, trainer.Optimizer, metadata, extras);
     }
 
     /// <summary>
@@ -151,18 +154,48 @@ public sealed class TrainingCheckpoint
     /// must be freshly built with the checkpoint's configuration. On an error the trainer must not be used.
     /// </summary>
     /// <exception cref="CheckpointMismatchException">The configuration, model or optimizer does not match.</exception>
-    /// <exception cref="CheckpointFormatException">The training state does not fit the trainer (such as a sample order of another length).</exception>
+    /// <exception cref="CheckpointFormatException">The training state does not fit the trainer (such as a sample order of another
+    /// length), a weight is not finite, or optimizer state that a step creates is missing.</exception>
     public void ApplyTo(Trainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         CheckCompatible(trainer.Config);
+        CheckSameData(trainer);
         Checkpoint.ApplyTo(trainer.Model);
+        if (trainer.FirstNonFiniteParameter() is { } bad)
+            throw new CheckpointFormatException(Path, $"weight '{bad}' holds NaN or infinity: the checkpoint is damaged or was written after the run diverged");
         Checkpoint.ApplyTo(trainer.Optimizer);
+        if (OptimizerStateCheck.Missing(trainer.OptimizerSpec, trainer.Optimizer) is { Count: > 0 } missing)
+            throw new CheckpointFormatException(Path,
+                $"optimizer entry '{Checkpoint.OptimizerPrefix}{missing[0]}' is missing{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "")}: " +
+                "the optimizer state is incomplete, and re-initializing it would not continue the run");
         try { trainer.RestoreState(State); }
         catch (ArgumentException e)
         {
             throw new CheckpointFormatException(Path, $"the training state does not fit this run: {InvalidOptionException.Describe(e)}", e);
         }
+    }
+
+    /// <summary>
+    /// The fingerprint of the data the checkpoint was written with (<see cref="Training.DataFingerprint"/>), or
+    /// null for a checkpoint written before fingerprints were recorded.
+    /// </summary>
+    public string? DataFingerprint => Checkpoint.Metadata.GetValueOrDefault(DataKey);
+
+    /// <summary>Set by <see cref="ApplyTo"/> when the data could not be checked: the checkpoint has no fingerprint.</summary>
+    public string? DataNote { get; private set; }
+
+    private void CheckSameData(Trainer trainer)
+    {
+        if (DataFingerprint is not { } recorded)
+        {
+            DataNote = "the checkpoint records no data fingerprint (written by an older Descent), so the data was not checked";
+            return;
+        }
+        string now = trainer.DataFingerprint;
+        if (recorded != now)
+            throw new CheckpointMismatchException(Path, "was written for different data",
+                [$"data: the checkpoint's is {recorded}, this run's is {now}; resume with the --data of the original run"]);
     }
 
     private static Dictionary<string, string> Metadata(RunConfig config, TrainingState state) => new()

@@ -51,8 +51,16 @@ public static class MnistFormat
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
     /// <exception cref="FileNotFoundException">The image or label file is missing.</exception>
     /// <exception cref="DataFormatException">A file is malformed, or the files disagree on the sample count.</exception>
-    public static Dataset Load(string directory, DataSplit split)
+    public static Dataset Load(string directory, DataSplit split) => Load(directory, split, classCount: null);
+
+    /// <summary>
+    /// Loads one split like <see cref="Load(string, DataSplit)"/>, and with <paramref name="classCount"/> checks
+    /// every label to be below it: a label out of range is a <see cref="DataFormatException"/> naming the label
+    /// file, the record and the valid range, raised at load time rather than in the middle of training.
+    /// </summary>
+    public static Dataset Load(string directory, DataSplit split, int? classCount)
     {
+        if (classCount is { } k) ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, nameof(classCount));
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Dataset directory not found: {directory}");
@@ -71,10 +79,39 @@ public static class MnistFormat
             throw new DataFormatException(imagesPath,
                 $"holds {images.Shape[0]} images but the label file {labelsPath} holds {labels.Shape[0]} labels; the counts must agree.");
 
+        if (classCount is { } classes)
+            for (int i = 0; i < labels.Data.Length; i++)
+                if (labels.Data[i] >= classes)
+                    throw new DataFormatException(labelsPath,
+                        $"record {i} has label {labels.Data[i]}; expected a label from 0 to {classes - 1} ({classes} classes).");
+
         int rows = images.Shape[1], columns = images.Shape[2];
         return new Dataset(ToUnitFloats(images.Data), ToLabels(labels.Data, out int maxLabel), rows * columns,
             Math.Max(StandardClassCount, maxLabel + 1), [1, rows, columns]);
     }
+
+    /// <summary>
+    /// Loads the training and test splits of <paramref name="directory"/> with labels checked against
+    /// <paramref name="classCount"/>; test images of another shape than the training images are a
+    /// <see cref="DataFormatException"/> naming the test image file, its shape and the expected one.
+    /// </summary>
+    /// <param name="directory">The directory of the four files.</param>
+    /// <param name="classCount">The number of classes: every label must be below it.</param>
+    /// <param name="sampleShape">The shape every image must have, such as [1, 28, 28] for a model with 784 inputs; null: any, the same for both splits.</param>
+    public static (Dataset Train, Dataset Test) LoadTrainAndTest(string directory, int classCount, IReadOnlyList<int>? sampleShape = null)
+    {
+        var train = Load(directory, DataSplit.Train, classCount);
+        if (sampleShape is not null && !train.SampleShape!.SequenceEqual(sampleShape))
+            throw new DataFormatException(FindFile(directory, ImagesFileName(DataSplit.Train)) ?? Path.Combine(directory, ImagesFileName(DataSplit.Train)),
+                $"record 0 is a {Dims(train.SampleShape!)} image; expected {Dims(sampleShape)}.");
+        var test = Load(directory, DataSplit.Test, classCount);
+        if (!train.SampleShape!.SequenceEqual(test.SampleShape!))
+            throw new DataFormatException(FindFile(directory, ImagesFileName(DataSplit.Test)) ?? Path.Combine(directory, ImagesFileName(DataSplit.Test)),
+                $"record 0 is a {Dims(test.SampleShape!)} image; expected {Dims(train.SampleShape!)} like the training images.");
+        return (train, test);
+    }
+
+    private static string Dims(IReadOnlyList<int> shape) => string.Join("×", shape.Skip(1));
 
     private static string Require(string directory, string baseName) =>
         FindFile(directory, baseName)

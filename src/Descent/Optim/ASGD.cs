@@ -13,22 +13,29 @@ public sealed class ASGDOptions : OptimizerOptions
     public ASGDOptions() => Lr = 1e-2;
 
     /// <summary>
-    /// The decay term λ: θ is shrunk by 1 − λη each step, and η decays as lr / (1 + λ·lr·t)^α (default 1e-4). Any
-    /// finite number, as torch 1.13 does not check it.
+    /// The decay term λ ≥ 0: θ is shrunk by 1 − λη each step, and η decays as lr / (1 + λ·lr·t)^α (default 1e-4).
+    /// Stricter than torch 1.13, which accepts any value: a negative λ makes 1 + λ·lr·t negative after a few steps and
+    /// the step size not a number (torch fails there with "math domain error"), so it is refused up front.
     /// </summary>
-    public double Lambd { get => _lambd; set => _lambd = Finite(value, nameof(Lambd), "lambd"); }
-
-    /// <summary>The power α of the step-size decay (default 0.75). Any finite number, as torch 1.13 does not check it.</summary>
-    public double Alpha { get => _alpha; set => _alpha = Finite(value, nameof(Alpha), "alpha"); }
+    public double Lambd { get => _lambd; set => _lambd = NonNegativeFinite(value, nameof(Lambd), "lambd"); }
 
     /// <summary>
-    /// The step t₀ after which averaging starts: the average weight is 1 / max(1, t − t₀) (default 1e6). Any number
-    /// but NaN (+∞ never averages), as torch 1.13 does not check it.
+    /// The power α ≥ 0 of the step-size decay (default 0.75). Stricter than torch 1.13, which accepts any value: a
+    /// negative α makes the step size grow without bound, so it is refused.
+    /// </summary>
+    public double Alpha { get => _alpha; set => _alpha = NonNegativeFinite(value, nameof(Alpha), "alpha"); }
+
+    /// <summary>
+    /// The step t₀ ≥ 0 after which averaging starts: the average weight is 1 / max(1, t − t₀) (default 1e6; +∞ never
+    /// averages). Stricter than torch 1.13, which accepts any value: steps are counted from 1, so a negative t₀ is
+    /// refused as a likely mistake.
     /// </summary>
     public double T0
     {
         get => _t0;
-        set => _t0 = double.IsNaN(value) ? throw new ArgumentOutOfRangeException(nameof(T0), value, "t0 must be a number") : value;
+        set => _t0 = double.IsNaN(value) || value < 0
+            ? throw new ArgumentOutOfRangeException(nameof(T0), value, "t0 must be a number at least 0 (Descent is stricter than torch here)")
+            : value;
     }
 
     /// <summary>L2 penalty added to the gradient, ≥ 0 (default 0).</summary>
@@ -37,8 +44,9 @@ public sealed class ASGDOptions : OptimizerOptions
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     public bool Maximize { get; set; }
 
-    private static double Finite(double value, string name, string what) =>
-        double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be a finite number");
+    private static double NonNegativeFinite(double value, string name, string what) =>
+        double.IsFinite(value) && value >= 0 ? value
+        : throw new ArgumentOutOfRangeException(name, value, $"{what} must be a finite number at least 0 (Descent is stricter than torch here)");
 }
 
 /// <summary>
@@ -56,7 +64,8 @@ public sealed class ASGDOptions : OptimizerOptions
 /// η ← lr / (1 + λ·lr·t)^α                          ("eta")
 /// μ ← 1 / max(1, t − t₀)                           ("mu")
 /// </code>
-/// <para>Defaults: lr = 1e-2, λ = 1e-4, α = 0.75, t₀ = 1e6, weight_decay = 0. Polyak and Juditsky, "Acceleration
+/// <para>Defaults: lr = 1e-2, λ = 1e-4, α = 0.75, t₀ = 1e6, weight_decay = 0. λ, α and t₀ must be at least 0, where
+/// torch 1.13 accepts any value (and fails or blows up during training). Polyak and Juditsky, "Acceleration
 /// of Stochastic Approximation by Averaging", SIAM J. Control Optim. 1992; the schedule is Bottou's, "Stochastic
 /// Gradient Descent Tricks", 2012. The optimizer updates θ; read the average from
 /// <see cref="Optimizer.StateOf(string)"/>(name).Buffers["ax"].</para>

@@ -166,6 +166,9 @@ public sealed class OneCycleLR : LRScheduler
         : (end - start) * pct + start;
 
     /// <inheritdoc/>
+    public override long? MaxSteps => TotalSteps;
+
+    /// <inheritdoc/>
     protected override double[] ComputeLr()
     {
         long step = LastEpoch;

@@ -49,11 +49,14 @@ public sealed class ScheduleSeries
         int stepsPerEpoch = 1, int? epochs = null, IReadOnlyList<double>? metrics = null) =>
         Record(new Sgd([ScheduleReplay.Parameter(0)], lr: lr, momentum: momentum), specs, steps, stepsPerEpoch, epochs, metrics);
 
+    /// <summary>The most steps a series records: every value is kept in memory, so the count is bounded.</summary>
+    public const int MaxSteps = 1_000_000;
+
     /// <summary>
     /// Builds <paramref name="specs"/> on <paramref name="optimizer"/> (changing it) and records group 0's values
     /// for <paramref name="steps"/> optimizer steps of <paramref name="stepsPerEpoch"/> per epoch. The run length for
     /// the specs' defaults is <paramref name="epochs"/>, or the epochs the steps span. ReduceLROnPlateau needs one
-    /// metric per completed epoch in <paramref name="metrics"/>.
+    /// metric per completed epoch in <paramref name="metrics"/>. At most <see cref="MaxSteps"/> steps.
     /// </summary>
     public static ScheduleSeries Record(Optimizer optimizer, IReadOnlyList<ScheduleSpec> specs, int steps,
         int stepsPerEpoch = 1, int? epochs = null, IReadOnlyList<double>? metrics = null)
@@ -61,6 +64,7 @@ public sealed class ScheduleSeries
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, MaxSteps);
         ArgumentOutOfRangeException.ThrowIfLessThan(stepsPerEpoch, 1);
         int runEpochs = epochs ?? Math.Max(1, (steps + stepsPerEpoch - 1) / stepsPerEpoch);
         var set = ScheduleSet.Build(specs, optimizer, stepsPerEpoch, runEpochs);

@@ -50,6 +50,27 @@ public sealed class ScheduleSet
         return new ScheduleSet(bindings);
     }
 
+    /// <summary>
+    /// Checks that every schedule lasts the whole run of <paramref name="epochs"/> epochs of
+    /// <paramref name="stepsPerEpoch"/> steps (see <see cref="Scheduler.MaxSteps"/>); a schedule that would run out
+    /// part-way is an <see cref="ArgumentException"/> naming it and the run's length.
+    /// </summary>
+    public void CheckRunLength(int stepsPerEpoch, int epochs)
+    {
+        foreach (var b in _bindings)
+        {
+            if (b.Scheduler.MaxSteps is not long max) continue;
+            bool perStep = b.Unit == ScheduleUnit.Step;
+            long needed = perStep ? (long)stepsPerEpoch * epochs : epochs;
+            if (needed <= max) continue;
+            string unit = perStep ? "steps" : "epochs";
+            string run = perStep ? $"{needed} steps ({epochs} epochs of {stepsPerEpoch} steps)" : $"{epochs} epochs";
+            throw new ArgumentException(
+                $"the schedule '{b.Spec.Body}' lasts {max} {unit} but the run takes {run}; raise total_steps to at least {needed}, or leave it out to fit the run",
+                "schedules");
+        }
+    }
+
     /// <summary>Call after every optimizer step.</summary>
     public void AfterOptimizerStep()
     {

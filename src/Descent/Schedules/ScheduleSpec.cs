@@ -206,14 +206,14 @@ public sealed class ScheduleSpec
         if (value.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
         if (value.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
         if (TryNumber(value, out var number)) return number;
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (InvariantNumber.TryParse(value, out double _))
             throw Invalid(text, $"option '{key}': '{value}' is not a finite number");
         if (IsIdentifier(value)) return value;
         throw Invalid(text, $"option '{key}': '{value}' is not a number, a [list], true/false or a word");
     }
 
     private static bool TryNumber(string s, out double value) =>
-        double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+        InvariantNumber.TryParse(s, out value) && double.IsFinite(value);
 
     private static bool IsIdentifier(string s) =>
         s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');

@@ -32,6 +32,13 @@ public abstract class Scheduler
     /// <summary>PyTorch's <c>last_epoch</c>: the number of <c>Step</c> calls since the scheduler was built (0 after building).</summary>
     public long LastEpoch { get; protected set; }
 
+    /// <summary>
+    /// How many <c>Step</c> calls this scheduler allows after it is built, or null for any number. A run longer
+    /// than this fails part-way (torch raises there too), so <see cref="ScheduleSet.CheckRunLength"/> compares it
+    /// with the run's length before training.
+    /// </summary>
+    public virtual long? MaxSteps => null;
+
     /// <summary>The learning rate of each group after the last step (PyTorch's <c>get_last_lr()</c>).</summary>
     public IReadOnlyList<double> LastLr => _lastLr;
 
