@@ -9,12 +9,7 @@ namespace Descent.Cli.Rendering;
 internal static class ChartPngExport
 {
     /// <summary>The directory the PNG files of the report at <paramref name="reportPath"/> go to.</summary>
-    public static string DirectoryFor(string reportPath)
-    {
-        string stem = Path.GetFileNameWithoutExtension(reportPath);
-        string folder = stem == "report" ? "charts" : stem + "-charts";
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(reportPath))!, folder);
-    }
+    public static string DirectoryFor(string reportPath) => HtmlReport.PngDirectory(reportPath);
 
     /// <summary>Writes the PNG of every chart of <paramref name="data"/>; returns the files written, in chart order.</summary>
     public static IReadOnlyList<string> Write(RunData data, string reportPath, float scale = 2)

@@ -89,6 +89,13 @@ public static class Curves
         return Math.Max(1, (last + maxPoints - 1) / maxPoints);
     }
 
+    /// <summary>The curve without its first point (the mean's and each seed's; an epoch curve's epoch 0).</summary>
+    public static Curve WithoutFirstPoint(Curve curve) =>
+        new(curve.Optimizer, curve.X.Skip(1).ToList(), curve.Mean.Skip(1).ToList(), curve.Min.Skip(1).ToList(), curve.Max.Skip(1).ToList(), curve.Seeds)
+        {
+            Runs = curve.Runs.Select(r => new SeedCurve(r.Seed, r.X.Skip(1).ToList(), r.Y.Skip(1).ToList())).ToList(),
+        };
+
     /// <summary>The number of epochs trained: the largest epoch of any per-epoch row.</summary>
     public static int Epochs(IEnumerable<MetricRow> rows) =>
         rows.Where(r => r.Scope == MetricRow.EpochScope).Select(r => r.Epoch).DefaultIfEmpty(0).Max();

@@ -38,6 +38,16 @@ public static class HtmlReport
 
     private static readonly JsonSerializerOptions ConfigJson = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// The directory the PNG files of the report at <paramref name="reportPath"/> go to (<c>descent report --png</c>):
+    /// charts/ beside report.html, STEM-charts/ beside any other file (such as report-overlay-charts/).
+    /// </summary>
+    public static string PngDirectory(string reportPath)
+    {
+        string stem = Path.GetFileNameWithoutExtension(reportPath);
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(reportPath))!, stem == "report" ? "charts" : stem + "-charts");
+    }
+
     /// <summary>Reads the run directory and writes its report.html; returns the report's path.</summary>
     public static string Write(string directory) => Write(RunData.Load(directory), Path.Combine(directory, RunDirectory.ReportFile));
 
@@ -133,13 +143,14 @@ public static class HtmlReport
     {
         var experiment = data.Config?["experiment"] as JsonObject;
         var items = new List<string>();
-        if (named) items.Add($"<b>{E(data.Name)}</b>:");
+        string prefix = named ? $"<b>{E(data.Name)}</b>: " : "";
         string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : n?.ToJsonString();
         if (experiment is not null)
         {
             items.Add($"problem <b>{E(Str(experiment["problem"]) ?? "?")}</b>");
             if (Str(data.Config?["problem_description"]) is { } d) items.Add(E(d));
-            items.Add($"{E(Str(experiment["epochs"]) ?? "?")} epochs, batch {E(Str(experiment["batch_size"]) ?? "?")}");
+            string epochs = Str(experiment["epochs"]) ?? "?";
+            items.Add($"{E(epochs)} {(epochs == "1" ? "epoch" : "epochs")}, batch {E(Str(experiment["batch_size"]) ?? "?")}");
             if (experiment["seeds"] is JsonArray seeds) items.Add($"seeds {E(string.Join(", ", seeds.Select(s => s?.ToJsonString())))}");
             if (Str(experiment["train_limit"]) is { } tl && tl != "null") items.Add($"first {E(tl)} training samples");
             if (Str(experiment["test_limit"]) is { } sl && sl != "null") items.Add($"first {E(sl)} test samples");
@@ -147,8 +158,8 @@ public static class HtmlReport
         if (Str(data.Config?["started_at"]) is { } started) items.Add($"started {E(started)}");
         if (data.Config?["environment"] is JsonObject env)
             items.Add($"Descent {E(Str(env["descent"]) ?? "?")}, {E(Str(env["dotnet"]) ?? "?")}, {E(Str(env["os"]) ?? "?")}, {E(Str(env["cpu_count"]) ?? "?")} CPUs");
-        if (items.Count == (named ? 1 : 0)) return named ? $"<p class=\"meta\">{items[0]} (no config.json)</p>\n" : "";
-        return $"<p class=\"meta\">{string.Join(" · ", items)}</p>\n";
+        if (items.Count == 0) return named ? $"<p class=\"meta\">{prefix}(no config.json)</p>\n" : "";
+        return $"<p class=\"meta\">{prefix}{string.Join(" · ", items)}</p>\n";
     }
 
     private static string ResultsTable(IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, string> colors)

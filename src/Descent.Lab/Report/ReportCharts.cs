@@ -17,9 +17,9 @@ public sealed record ReportChart(string Slug, string Title, CurveAxis? Axis, str
 /// <remarks>
 /// Per-epoch charts start at epoch 0 (before training) where a value exists: the test loss and accuracy of the
 /// evaluation before training, and the first minibatch's loss for the train loss. The accuracy charts start at
-/// epoch 1 when there are at least two epochs (epoch 0's chance level would flatten the differences that matter);
-/// with one epoch, the test accuracy starts at epoch 0 and the training accuracy (which has no value before training)
-/// is left to the results table.
+/// epoch 1 for optimizers trained at least two epochs (epoch 0's chance level would flatten the differences that
+/// matter); with one epoch, the test accuracy starts at epoch 0, and the training accuracy (which has no value before
+/// training) is left to the results table when no optimizer has more than one epoch.
 /// </remarks>
 public static class ReportCharts
 {
@@ -38,14 +38,13 @@ public static class ReportCharts
             charts.Add(new ReportChart(slug, title, on, Draw(title, xLabel, yLabel, curves, colors, yScale, points, responsive)));
 
         int epochs = Curves.Epochs(rows);
-        int accuracyFrom = epochs < 2 ? 0 : 1;
         bool accuracy = rows.Any(r => r.Metric == "accuracy");
         Add(Slug("train-loss-per-step"), Title("Training loss per step"), wall ? "wall-clock seconds" : "step", "train loss", Curves.PerStep(rows, axis: axis), AxisScale.Log, false, axis);
         Add(Slug("train-loss-per-epoch"), Title("Training loss per epoch"), epochX, "train loss", Curves.PerEpoch(rows, "train", "loss", axis: axis), AxisScale.Log, true, axis);
         Add(Slug("test-loss-per-epoch"), Title("Test loss per epoch"), epochX, "test loss", Curves.PerEpoch(rows, "test", "loss", axis: axis), AxisScale.Log, true, axis);
         if (accuracy)
         {
-            Add(Slug("test-accuracy-per-epoch"), Title("Test accuracy per epoch"), epochX, "test accuracy (%)", Curves.PerEpoch(rows, "test", "accuracy", 100, accuracyFrom, axis), AxisScale.Linear, true, axis);
+            Add(Slug("test-accuracy-per-epoch"), Title("Test accuracy per epoch"), epochX, "test accuracy (%)", FromEpochOneWhenLonger(Curves.PerEpoch(rows, "test", "accuracy", 100, 0, axis), rows), AxisScale.Linear, true, axis);
             if (epochs >= 2)
                 Add(Slug("train-accuracy-per-epoch"), Title("Training accuracy per epoch"), epochX, "train accuracy (%)", Curves.PerEpoch(rows, "train", "accuracy", 100, 1, axis), AxisScale.Linear, true, axis);
         }
@@ -67,6 +66,17 @@ public static class ReportCharts
             charts.Add(new ReportChart("momentum-per-step", title, null, Draw(title, "step", "momentum", momentum, colors, AxisScale.Linear, false, responsive)));
         }
         return charts;
+    }
+
+    /// <summary>
+    /// The curves without their epoch-0 point, except those of optimizers trained for fewer than two epochs (which
+    /// would be single dots without it; in an overlay of runs of different lengths, each curve decides for itself).
+    /// </summary>
+    private static IReadOnlyList<Curve> FromEpochOneWhenLonger(IReadOnlyList<Curve> curves, IReadOnlyList<MetricRow> rows)
+    {
+        var epochs = rows.Where(r => r.Scope == MetricRow.EpochScope).GroupBy(r => r.Optimizer).ToDictionary(g => g.Key, g => g.Max(r => r.Epoch));
+        var hasZero = rows.Where(r => r.Scope == MetricRow.EpochScope && r.Epoch == 0 && r.Split == "test" && r.Metric == "accuracy").Select(r => r.Optimizer).ToHashSet();
+        return curves.Select(c => epochs.GetValueOrDefault(c.Optimizer) >= 2 && hasZero.Contains(c.Optimizer) ? Curves.WithoutFirstPoint(c) : c).ToList();
     }
 
     private static string Draw(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, IReadOnlyDictionary<string, string> colors,

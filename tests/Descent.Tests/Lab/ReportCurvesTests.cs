@@ -65,3 +65,26 @@ public class ReportCurvesTests
         Assert.Equal([1.0, 2.0, 0.5, 2.25, 3.25], Curves.ContinuousClock(rows).Select(r => r.ElapsedSeconds));
     }
 }
+
+public class ReportForceTests
+{
+    [Fact]
+    public void ReplacingAComparisonDeletesItsOverlayAndPngFilesAndNothingElse()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "descent-force-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string dir = Path.Combine(root, "r");
+            Directory.CreateDirectory(Path.Combine(dir, "charts"));
+            File.WriteAllText(Path.Combine(dir, RunDirectory.ConfigFile), "{\"format\": \"descent-compare/1\"}");
+            File.WriteAllText(Path.Combine(dir, HtmlReport.OverlayFile), "<!DOCTYPE html>");
+            File.WriteAllBytes(Path.Combine(dir, "charts", "test-loss-per-epoch.png"), [137, 80, 78, 71]);
+            File.WriteAllText(Path.Combine(dir, "charts", "notes.txt"), "mine");
+            using (RunDirectory.Create(root, "r", force: true)) { }
+            Assert.False(File.Exists(Path.Combine(dir, HtmlReport.OverlayFile)));
+            Assert.False(File.Exists(Path.Combine(dir, "charts", "test-loss-per-epoch.png")));
+            Assert.True(File.Exists(Path.Combine(dir, "charts", "notes.txt")));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+}
