@@ -96,7 +96,13 @@ public static class HtmlReport
         html.Append("<h2>Training curves</h2>\n");
         int seeds = data.Rows.Select(r => (r.Optimizer, r.Seed)).Distinct().GroupBy(p => p.Optimizer).Select(g => g.Count()).DefaultIfEmpty(0).Max();
         string spread = seeds > 1 ? "Thick lines are the mean over seeds; the thin lines beneath are the seeds' own runs. " : "";
-        html.Append($"<p class=\"note\">{spread}The per-step training loss is averaged over windows of {Curves.StepWindow(data.Rows)} step(s). Per-epoch training loss and accuracy are means over the epoch's minibatches; test values are measured on the whole test set after each epoch. Epoch 0 is before training: the test loss and accuracy there are measured on the initial weights, and the training loss is each run's first minibatch loss (before the first update). Against wall-clock time, each point of a mean is placed at the seeds' mean elapsed time (evaluation included).</p>\n");
+        bool hasAccuracy = data.Rows.Any(r => r.Metric == "accuracy");
+        long window = Curves.StepWindow(data.Rows);
+        string perStep = window == 1 ? "The per-step training loss is each minibatch's loss. " : $"The per-step training loss is averaged over windows of {window} steps. ";
+        string perEpoch = hasAccuracy
+            ? "Per-epoch training loss and accuracy are means over the epoch's minibatches; test values are measured on the whole test set after each epoch. Epoch 0 is before training: the test loss and accuracy there are measured on the initial weights, and the training loss is each run's first minibatch loss (before the first update). "
+            : "The per-epoch training loss is the mean over the epoch's minibatches; the test loss is measured on the whole test set after each epoch. Epoch 0 is before training: the test loss there is measured on the initial weights, and the training loss is each run's first minibatch loss (before the first update). ";
+        html.Append($"<p class=\"note\">{spread}{perStep}{perEpoch}Against wall-clock time, each point of a mean is placed at the seeds' mean elapsed time (evaluation included).</p>\n");
         bool wall = options.XAxis == CurveAxis.Wall;
         html.Append("<div class=\"x-switch\">\n<span class=\"note\">x axis:</span>\n");
         html.Append($"<input type=\"radio\" name=\"x-axis\" id=\"x-progress\"{(wall ? "" : " checked")}><label for=\"x-progress\">steps and epochs</label>\n");
