@@ -90,7 +90,7 @@ public static class HtmlReport
         foreach (var part in parts) html.Append(Meta(part, data.Parts.Count > 0));
 
         html.Append("<h2 id=\"results-heading\">Results</h2>\n");
-        html.Append(ResultsTable(summary, colors));
+        html.Append("<div class=\"scroll\">\n").Append(ResultsTable(summary, colors)).Append("</div>\n");
         html.Append(SeedsTable(data.Rows));
 
         html.Append("<h2>Training curves</h2>\n");
@@ -253,6 +253,7 @@ public static class HtmlReport
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.best { font-weight: bold; }
         thead th { background: #f4f4f4; }
+        .scroll { overflow-x: auto; }
         .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border-radius: 2px; vertical-align: -1px; }
         .charts { display: flex; flex-wrap: wrap; gap: 16px; }
         .charts.training { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 520px), 1fr)); gap: 16px 20px; margin-top: 8px; }
