@@ -24,7 +24,7 @@ internal static class ReportCommand
         };
         var x = new Option<string>("--x")
         {
-            Description = "The x axis the charts show when the page opens: progress (steps and epochs) or wall (wall-clock seconds); the page switches between both (default progress)",
+            Description = "The x axis the charts show when the page opens: progress (steps and epochs) or wall (wall-clock seconds); the page switches between both",
             DefaultValueFactory = _ => "progress",
         };
         x.AcceptOnlyFromAmong("progress", "wall");
