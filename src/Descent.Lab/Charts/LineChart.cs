@@ -23,6 +23,12 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
     /// <summary>Draw a dot at every point.</summary>
     public bool ShowPoints { get; init; }
 
+    /// <summary>
+    /// Draw the line thin and translucent beneath the others, with no legend entry (such as one seed's run beneath
+    /// the mean over seeds); its polyline has class "seed-line" instead of "series".
+    /// </summary>
+    public bool Thin { get; init; }
+
     /// <summary>True when the series has a band.</summary>
     public bool HasBand => Lower is not null && Upper is not null;
 }
@@ -34,7 +40,8 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
 /// </summary>
 /// <remarks>
 /// Each series is a <c>&lt;polyline class="series" data-name="..."&gt;</c> with one point per drawable (x, y):
-/// finite, and positive on a log axis. Bands are <c>&lt;polygon class="band"&gt;</c>, markers have class "marker".
+/// finite, and positive on a log axis; a <see cref="Series.Thin"/> one is a <c>&lt;polyline class="seed-line"&gt;</c>.
+/// Bands are <c>&lt;polygon class="band"&gt;</c>, markers have class "marker".
 /// </remarks>
 public sealed class LineChart
 {
@@ -60,6 +67,12 @@ public sealed class LineChart
 
     /// <summary>Width and height of the SVG in pixels.</summary>
     public (int Width, int Height) Size { get; init; } = (720, 400);
+
+    /// <summary>
+    /// Let the chart fill the width of its container: the root element gets <c>width="100%"</c> and no height, and its
+    /// viewBox (of <see cref="Size"/>) keeps the proportions. Otherwise the chart is exactly <see cref="Size"/> pixels.
+    /// </summary>
+    public bool Responsive { get; init; }
 
     /// <summary>The scale of the horizontal axis.</summary>
     public AxisScale XScale { get; init; } = AxisScale.Linear;
@@ -107,7 +120,7 @@ public sealed class LineChart
     public string ToSvg()
     {
         var colors = _series.Select((s, i) => s.Color ?? Palette.Color(i)).ToList();
-        var legend = _series.Select((s, i) => new LegendEntry(s.Name, colors[i], s.Dashed ? LegendSwatch.Dashed : LegendSwatch.Line))
+        var legend = _series.Select((s, i) => (s, i)).Where(p => !p.s.Thin).Select(p => new LegendEntry(p.s.Name, colors[p.i], p.s.Dashed ? LegendSwatch.Dashed : LegendSwatch.Line))
             .Concat(_markers.Where(m => m.Label.Length > 0).Select(m => new LegendEntry(m.Label, m.Color ?? "#000", LegendSwatch.Marker, m.Shape)))
             .ToList();
         var frame = new PlotFrame(Size.Width, Size.Height, legend, Legend);
@@ -117,7 +130,7 @@ public sealed class LineChart
         var y = AxisMap.Create(YScale, ys, YRange, 0, frame.PlotHeight, inverted: true, tickCount: 5);
 
         var svg = new StringBuilder();
-        Svg.Open(svg, Size.Width, Size.Height, Title, "chart line-chart");
+        Svg.Open(svg, Size.Width, Size.Height, Title, "chart line-chart", Responsive);
         frame.DrawAxes(svg, x, y, XLabel, YLabel);
         for (int i = 0; i < _series.Count; i++)
         {
@@ -134,13 +147,15 @@ public sealed class LineChart
             lower.Reverse();
             svg.Append(Svg.F($"<polygon class=\"band\" data-name=\"{Svg.Escape(s.Name)}\" fill=\"{colors[i]}\" fill-opacity=\"0.18\" stroke=\"none\" points=\"{Svg.Points(upper.Concat(lower))}\"/>"));
         }
-        for (int i = 0; i < _series.Count; i++)
+        foreach (int i in Enumerable.Range(0, _series.Count).OrderBy(i => _series[i].Thin ? 0 : 1))
         {
             var s = _series[i];
             var pixels = s.X.Zip(s.Y).Where(p => x.CanShow(p.First) && y.CanShow(p.Second)).Select(p => (x.Map(p.First), y.Map(p.Second))).ToList();
             string dash = s.Dashed ? " stroke-dasharray=\"6 4\"" : "";
-            svg.Append(Svg.F($"<polyline class=\"series\" data-name=\"{Svg.Escape(s.Name)}\" fill=\"none\" stroke=\"{colors[i]}\" stroke-width=\"1.8\" stroke-linejoin=\"round\"{dash} points=\"{Svg.Points(pixels)}\"/>"));
-            if (s.ShowPoints)
+            string look = s.Thin ? "class=\"seed-line\"" : "class=\"series\"";
+            string stroke = s.Thin ? "stroke-width=\"0.9\" stroke-opacity=\"0.45\"" : "stroke-width=\"1.8\"";
+            svg.Append(Svg.F($"<polyline {look} data-name=\"{Svg.Escape(s.Name)}\" fill=\"none\" stroke=\"{colors[i]}\" {stroke} stroke-linejoin=\"round\"{dash} points=\"{Svg.Points(pixels)}\"/>"));
+            if (s.ShowPoints && !s.Thin)
                 foreach (var (px, py) in pixels) svg.Append(MarkerSvg.Draw(MarkerShape.Dot, px, py, colors[i], "point", s.Name));
         }
         foreach (var m in _markers.Where(m => x.CanShow(m.X) && y.CanShow(m.Y)))

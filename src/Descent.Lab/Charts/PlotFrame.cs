@@ -20,6 +20,9 @@ public enum LegendPosition
     /// <summary>Outside the plot, to its right (the plot narrows to make room).</summary>
     Right,
 
+    /// <summary>Outside the plot, below the axis label, entries side by side in rows (the plot keeps the chart's full width).</summary>
+    Below,
+
     /// <summary>No legend.</summary>
     None,
 }
@@ -48,8 +51,12 @@ internal sealed class PlotFrame
         Height = height;
         int reserved = position == LegendPosition.Right && legend is { Count: > 0 } ? LegendWidth(legend) + 12 : 0;
         PlotWidth = Math.Max(10, width - Left - Right - reserved);
-        PlotHeight = Math.Max(10, height - Top - Bottom);
+        _below = position == LegendPosition.Below && legend is { Count: > 0 } ? LayOutBelow(legend, width - Left - Right) : [];
+        int belowHeight = _below.Count == 0 ? 0 : (_below.Max(e => e.Row) + 1) * Row + 4;
+        PlotHeight = Math.Max(10, height - Top - Bottom - belowHeight);
     }
+
+    private readonly List<(int X, int Row)> _below;
 
     public int Width { get; }
     public int Height { get; }
@@ -75,7 +82,7 @@ internal sealed class PlotFrame
         svg.Append(Svg.F($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"none\" stroke=\"#333\"/>"));
         string xText = x.Scale == AxisScale.Log ? xLabel + " (log scale)" : xLabel;
         string yText = y.Scale == AxisScale.Log ? yLabel + " (log scale)" : yLabel;
-        svg.Append(Svg.F($"<text class=\"label x\" x=\"{Left + PlotWidth / 2}\" y=\"{Height - 10}\" text-anchor=\"middle\">{Svg.Escape(xText)}</text>"));
+        svg.Append(Svg.F($"<text class=\"label x\" x=\"{Left + PlotWidth / 2}\" y=\"{Top + PlotHeight + Bottom - 10}\" text-anchor=\"middle\">{Svg.Escape(xText)}</text>"));
         svg.Append(Svg.F($"<text class=\"label y\" transform=\"translate(16 {Top + PlotHeight / 2}) rotate(-90)\" text-anchor=\"middle\">{Svg.Escape(yText)}</text>"));
         svg.Append("</g>");
         svg.Append(Svg.F($"<svg class=\"data\" x=\"{Left}\" y=\"{Top}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" overflow=\"hidden\">"));
@@ -92,7 +99,15 @@ internal sealed class PlotFrame
     public void DrawLegend(StringBuilder svg, IReadOnlyList<LegendEntry> entries, LegendPosition position)
     {
         if (position == LegendPosition.None || entries.Count == 0) return;
-        const int row = Row, pad = Pad, swatch = Swatch;
+        const int row = Row, pad = Pad;
+        if (position == LegendPosition.Below)
+        {
+            svg.Append("<g class=\"legend\">");
+            for (int i = 0; i < entries.Count && i < _below.Count; i++)
+                DrawEntry(svg, entries[i], Left + _below[i].X, Top + PlotHeight + Bottom + row * _below[i].Row + 2);
+            svg.Append("</g>");
+            return;
+        }
         int w = LegendWidth(entries), h = pad * 2 + row * entries.Count - 4;
         int x = position switch
         {
@@ -104,21 +119,38 @@ internal sealed class PlotFrame
         svg.Append("<g class=\"legend\">");
         svg.Append(Svg.F($"<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>"));
         for (int i = 0; i < entries.Count; i++)
-        {
-            var e = entries[i];
-            int cy = y + pad + row * i + 6;
-            switch (e.Swatch)
-            {
-                case LegendSwatch.Marker:
-                    svg.Append(MarkerSvg.Draw(e.Marker, x + pad + swatch / 2.0, cy, e.Color, "legend-marker"));
-                    break;
-                default:
-                    string dash = e.Swatch == LegendSwatch.Dashed ? " stroke-dasharray=\"5 3\"" : "";
-                    svg.Append(Svg.F($"<line x1=\"{x + pad}\" y1=\"{cy}\" x2=\"{x + pad + swatch}\" y2=\"{cy}\" stroke=\"{e.Color}\" stroke-width=\"2.5\"{dash}/>"));
-                    break;
-            }
-            svg.Append(Svg.F($"<text class=\"legend-label\" x=\"{x + pad + swatch + 6}\" y=\"{cy + 4}\">{Svg.Escape(e.Label)}</text>"));
-        }
+            DrawEntry(svg, entries[i], x + pad, y + pad + row * i + 6);
         svg.Append("</g>");
+    }
+
+    /// <summary>One entry: its swatch from <paramref name="x"/>, its text after it, centred on <paramref name="cy"/>.</summary>
+    private static void DrawEntry(StringBuilder svg, LegendEntry e, int x, int cy)
+    {
+        switch (e.Swatch)
+        {
+            case LegendSwatch.Marker:
+                svg.Append(MarkerSvg.Draw(e.Marker, x + Swatch / 2.0, cy, e.Color, "legend-marker"));
+                break;
+            default:
+                string dash = e.Swatch == LegendSwatch.Dashed ? " stroke-dasharray=\"5 3\"" : "";
+                svg.Append(Svg.F($"<line x1=\"{x}\" y1=\"{cy}\" x2=\"{x + Swatch}\" y2=\"{cy}\" stroke=\"{e.Color}\" stroke-width=\"2.5\"{dash}/>"));
+                break;
+        }
+        svg.Append(Svg.F($"<text class=\"legend-label\" x=\"{x + Swatch + 6}\" y=\"{cy + 4}\">{Svg.Escape(e.Label)}</text>"));
+    }
+
+    /// <summary>Places the entries side by side, starting a new row when the next would pass <paramref name="width"/>.</summary>
+    private static List<(int X, int Row)> LayOutBelow(IReadOnlyList<LegendEntry> entries, int width)
+    {
+        var places = new List<(int X, int Row)>();
+        int x = 0, row = 0;
+        foreach (var e in entries)
+        {
+            int w = Swatch + 6 + e.Label.Length * 7 + 18;
+            if (x > 0 && x + w > width) { x = 0; row++; }
+            places.Add((x, row));
+            x += w;
+        }
+        return places;
     }
 }

@@ -19,10 +19,14 @@ internal static class Svg
     /// <summary>Formats with the invariant culture.</summary>
     public static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Opens the root element with a white background and the title centred above the plot.</summary>
-    public static void Open(StringBuilder svg, int width, int height, string title, string cssClass)
+    /// <summary>
+    /// Opens the root element with a white background and the title centred above the plot; a responsive root is
+    /// as wide as its container (width 100%, no height: the viewBox keeps the proportions).
+    /// </summary>
+    public static void Open(StringBuilder svg, int width, int height, string title, string cssClass, bool responsive = false)
     {
-        svg.Append(F($"<svg xmlns=\"{Namespace}\" class=\"{cssClass}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">"));
+        string size = responsive ? "width=\"100%\"" : F($"width=\"{width}\" height=\"{height}\"");
+        svg.Append(F($"<svg xmlns=\"{Namespace}\" class=\"{cssClass}\" {size} viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">"));
         svg.Append(F($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
         svg.Append(F($"<text class=\"title\" x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"13\">{Escape(title)}</text>"));
     }

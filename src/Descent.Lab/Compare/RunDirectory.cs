@@ -141,8 +141,15 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     /// <summary>Deletes what descent compare writes in a run directory, and nothing else.</summary>
     private static void DeleteOwnFiles(string path)
     {
-        foreach (string file in new[] { ConfigFile, CsvFile, JsonlFile, ReportFile })
+        foreach (string file in new[] { ConfigFile, CsvFile, JsonlFile, ReportFile, Report.HtmlReport.OverlayFile })
             File.Delete(System.IO.Path.Combine(path, file));
+        foreach (string report in new[] { ReportFile, Report.HtmlReport.OverlayFile })
+        {
+            string charts = Report.HtmlReport.PngDirectory(System.IO.Path.Combine(path, report));   // descent report --png
+            if (!Directory.Exists(charts)) continue;
+            foreach (string file in Directory.EnumerateFiles(charts, "*.png")) File.Delete(file);
+            if (!Directory.EnumerateFileSystemEntries(charts).Any()) Directory.Delete(charts);
+        }
         foreach (string file in Directory.EnumerateFiles(path, "landscape-*.*"))
             if (System.IO.Path.GetExtension(file) is ".svg" or ".txt" or ".png") File.Delete(file);
         string checkpoints = System.IO.Path.Combine(path, ComparisonCheckpoints.FolderName);

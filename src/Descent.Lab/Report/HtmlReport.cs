@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.Lab.Charts;
@@ -7,29 +8,55 @@ using Descent.Lab.Compare;
 
 namespace Descent.Lab.Report;
 
+/// <summary>How a report is drawn.</summary>
+public sealed record ReportOptions
+{
+    /// <summary>The x axis the charts show when the page opens (the page switches between both).</summary>
+    public CurveAxis XAxis { get; init; } = CurveAxis.Progress;
+
+    /// <summary>The directory the report is written to, for the links to each run's data; null: the run's own directory.</summary>
+    public string? OutputDirectory { get; init; }
+}
+
 /// <summary>
-/// The report of a comparison as one self-contained HTML page: inline SVG charts (loss and accuracy curves per
-/// optimizer, the mean over seeds with a min–max band, losses on log scales), the results table (mean ± std over
-/// seeds), the landscape pictures and the configuration. No script, no external resource (a content security policy
-/// forbids any), so it opens offline in any browser.
+/// The report of a comparison (or an overlay of several) as one self-contained HTML page: inline SVG charts (loss and
+/// accuracy curves per optimizer, the mean over seeds above each seed's thin line, losses on log scales) that fill
+/// the page's width, each against training progress and against wall-clock seconds (two radio buttons switch, with
+/// CSS alone), the results table (mean ± std over seeds), the landscape pictures and the configuration. No script,
+/// no external resource (a content security policy forbids any), so it opens offline in any browser.
 /// </summary>
 /// <remarks>
 /// Every number of the results table carries its exact value: <c>&lt;td data-optimizer="sgd"
 /// data-metric="test_loss" data-mean="…" data-std="…"&gt;</c>, with the values of <see cref="Summary.ByOptimizer"/>
-/// over the CSV's rows.
+/// over the CSV's rows. Each chart is a <c>&lt;figure data-chart="SLUG"&gt;</c> of class "by-progress" or "by-wall"
+/// (none for the charts that are the same in both views).
 /// </remarks>
 public static class HtmlReport
 {
-    /// <summary>Reads the run directory and writes its report.html; returns the report's path.</summary>
-    public static string Write(string directory) => Write(directory, out _);
+    /// <summary>The file an overlay of several runs is written to, in the first run's directory, unless told otherwise.</summary>
+    public const string OverlayFile = "report-overlay.html";
 
-    /// <summary>As <see cref="Write(string)"/>, returning the <see cref="RunData.Warnings"/> of the run's files.</summary>
-    public static string Write(string directory, out IReadOnlyList<string> warnings)
+    private static readonly JsonSerializerOptions ConfigJson = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// The directory the PNG files of the report at <paramref name="reportPath"/> go to (<c>descent report --png</c>):
+    /// charts/ beside report.html, STEM-charts/ beside any other file (such as report-overlay-charts/).
+    /// </summary>
+    public static string PngDirectory(string reportPath)
     {
-        var data = RunData.Load(directory);
-        warnings = data.Warnings;
-        string path = Path.Combine(directory, RunDirectory.ReportFile);
-        File.WriteAllText(path, Build(data), new UTF8Encoding(false));
+        string stem = Path.GetFileNameWithoutExtension(reportPath);
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(reportPath))!, stem == "report" ? "charts" : stem + "-charts");
+    }
+
+    /// <summary>Reads the run directory and writes its report.html; returns the report's path.</summary>
+    public static string Write(string directory) => Write(RunData.Load(directory), Path.Combine(directory, RunDirectory.ReportFile));
+
+    /// <summary>Writes the report of <paramref name="data"/> to <paramref name="path"/>; returns the path.</summary>
+    public static string Write(RunData data, string path, ReportOptions? options = null)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(path, Build(data, (options ?? new ReportOptions()) with { OutputDirectory = directory }), new UTF8Encoding(false));
         return path;
     }
 
@@ -37,34 +64,60 @@ public static class HtmlReport
     public static IReadOnlyDictionary<string, string> Colors(IEnumerable<string> optimizers) =>
         optimizers.Distinct().Select((o, i) => (o, Palette.Color(i))).ToDictionary(p => p.o, p => p.Item2);
 
-    /// <summary>The HTML of the report.</summary>
-    public static string Build(RunData data)
+    /// <summary>The charts of the report (both x axes, then the hyper-parameter charts), at their fixed size unless <paramref name="responsive"/>.</summary>
+    public static IReadOnlyList<ReportChart> Charts(RunData data, bool responsive = false)
     {
+        var rows = Curves.ContinuousClock(data.Rows);
+        var colors = Colors(rows.Select(r => r.Optimizer));
+        return [.. ReportCharts.Of(rows, colors, CurveAxis.Progress, responsive), .. ReportCharts.Of(rows, colors, CurveAxis.Wall, responsive), .. ReportCharts.Hyperparameters(rows, colors, responsive)];
+    }
+
+    /// <summary>The HTML of the report.</summary>
+    public static string Build(RunData data, ReportOptions? options = null)
+    {
+        options ??= new ReportOptions();
         var optimizers = data.Rows.Select(r => r.Optimizer).Distinct().ToList();
         var colors = Colors(optimizers);
         var summary = Summary.ByOptimizer(data.Rows);
-        var experiment = data.Config?["experiment"] as JsonObject;
+        var parts = data.Parts.Count > 0 ? data.Parts : [data];
+        string kind = data.Parts.Count > 0 ? "Descent comparisons" : "Descent comparison";
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        html.Append($"<title>Descent comparison: {E(data.Name)}</title>\n<style>{Css}</style>\n</head>\n<body>\n");
-        html.Append($"<h1>Descent comparison: {E(data.Name)}</h1>\n");
-        html.Append(Meta(data, experiment));
+        html.Append($"<title>{kind}: {E(data.Name)}</title>\n<style>{Css}</style>\n</head>\n<body>\n");
+        html.Append($"<h1>{kind}: {E(data.Name)}</h1>\n");
+        foreach (var part in parts) html.Append(Meta(part, data.Parts.Count > 0));
 
         html.Append("<h2 id=\"results-heading\">Results</h2>\n");
-        html.Append(ResultsTable(summary, colors));
+        html.Append("<div class=\"scroll\">\n").Append(ResultsTable(summary, colors)).Append("</div>\n");
         html.Append(SeedsTable(data.Rows));
 
         html.Append("<h2>Training curves</h2>\n");
-        html.Append($"<p class=\"note\">Lines are the mean over seeds, shaded bands span the minimum to the maximum. The per-step training loss is averaged over windows of {Curves.StepWindow(data.Rows)} step(s); the per-epoch training loss and accuracy are means over the epoch's minibatches; test values are measured on the whole test set after each epoch (the test loss from epoch 0: before training).</p>\n");
-        html.Append("<div class=\"charts\">\n");
-        foreach (string svg in ChartsOf(data.Rows, colors)) html.Append("<figure>").Append(svg).Append("</figure>\n");
-        html.Append("</div>\n");
+        int seeds = data.Rows.Select(r => (r.Optimizer, r.Seed)).Distinct().GroupBy(p => p.Optimizer).Select(g => g.Count()).DefaultIfEmpty(0).Max();
+        string spread = seeds > 1 ? "Thick lines are the mean over seeds; the thin lines beneath are the seeds' own runs. " : "";
+        bool hasAccuracy = data.Rows.Any(r => r.Metric == "accuracy");
+        long window = Curves.StepWindow(data.Rows);
+        string perStep = window == 1 ? "The per-step training loss is each minibatch's loss. " : $"The per-step training loss is averaged over windows of {window} steps. ";
+        string perEpoch = hasAccuracy
+            ? "Per-epoch training loss and accuracy are means over the epoch's minibatches; test values are measured on the whole test set after each epoch. Epoch 0 is before training: the test loss and accuracy there are measured on the initial weights, and the training loss is each run's first minibatch loss (before the first update). "
+            : "The per-epoch training loss is the mean over the epoch's minibatches; the test loss is measured on the whole test set after each epoch. Epoch 0 is before training: the test loss there is measured on the initial weights, and the training loss is each run's first minibatch loss (before the first update). ";
+        html.Append($"<p class=\"note\">{spread}{perStep}{perEpoch}Against wall-clock time, each point of a mean is placed at the seeds' mean elapsed time (evaluation included).</p>\n");
+        bool wall = options.XAxis == CurveAxis.Wall;
+        html.Append("<div class=\"x-switch\">\n<span class=\"note\">x axis:</span>\n");
+        html.Append($"<input type=\"radio\" name=\"x-axis\" id=\"x-progress\"{(wall ? "" : " checked")}><label for=\"x-progress\">steps and epochs</label>\n");
+        html.Append($"<input type=\"radio\" name=\"x-axis\" id=\"x-wall\"{(wall ? " checked" : "")}><label for=\"x-wall\">wall-clock seconds</label>\n");
+        html.Append("<div class=\"charts training\">\n");
+        foreach (var chart in Charts(data, responsive: true))
+        {
+            string cls = chart.Axis switch { CurveAxis.Progress => " class=\"by-progress\"", CurveAxis.Wall => " class=\"by-wall\"", _ => "" };
+            html.Append($"<figure data-chart=\"{E(chart.Slug)}\"{cls}>").Append(chart.Svg).Append("</figure>\n");
+        }
+        html.Append("</div>\n</div>\n");
 
         if (data.Landscapes.Count > 0)
         {
-            html.Append("<h2>Landscapes</h2>\n<p class=\"note\">Each optimizer's iterates on a two-dimensional test function from the same start (hollow circle) to where it ended (square); contour levels are log-spaced.</p>\n<div class=\"charts\">\n");
+            html.Append("<h2>Landscapes</h2>\n<p class=\"note\">Each optimizer's iterates on a two-dimensional test function from the same start (hollow circle) to where it ended (square); contour levels are log-spaced.</p>\n<div class=\"charts landscapes\">\n");
             foreach (var l in data.Landscapes)
             {
                 html.Append("<figure class=\"landscape\">").Append(StripProlog(l.Svg));
@@ -75,58 +128,35 @@ public static class HtmlReport
         }
 
         html.Append("<h2>Configuration</h2>\n");
-        string config = data.Config is null ? "(no config.json)" : data.Config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        html.Append("<pre class=\"config\">").Append(E(config)).Append("</pre>\n");
-        html.Append($"<p class=\"note\">Data: <a href=\"{RunDirectory.CsvFile}\">{RunDirectory.CsvFile}</a> (long format: one row per observation) and <a href=\"{RunDirectory.JsonlFile}\">{RunDirectory.JsonlFile}</a>, {data.Rows.Count} rows.</p>\n");
+        foreach (var part in parts)
+        {
+            if (data.Parts.Count > 0) html.Append($"<h3>{E(part.Name)}</h3>\n");
+            html.Append("<pre class=\"config\">").Append(E(ConfigText(part.Config))).Append("</pre>\n");
+            string prefix = part.Directory is { } dir && options.OutputDirectory is { } output
+                ? Path.GetRelativePath(output, Path.GetFullPath(dir)).Replace(Path.DirectorySeparatorChar, '/') + "/"
+                : "";
+            if (prefix == "./") prefix = "";
+            html.Append($"<p class=\"note\">Data: <a href=\"{E(prefix + RunDirectory.CsvFile)}\">{E(prefix + RunDirectory.CsvFile)}</a> (long format: one row per observation) and <a href=\"{E(prefix + RunDirectory.JsonlFile)}\">{E(prefix + RunDirectory.JsonlFile)}</a>, {part.Rows.Count} rows.</p>\n");
+        }
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }
 
-    private static IEnumerable<string> ChartsOf(IReadOnlyList<MetricRow> rows, IReadOnlyDictionary<string, string> colors)
-    {
-        const int w = 590, h = 360;
-        bool accuracy = rows.Any(r => r.Metric == "accuracy");
-        yield return Chart("Training loss per step", "step", "train loss", Curves.PerStep(rows), colors, AxisScale.Log, LegendPosition.Right, w, h);
-        yield return Chart("Training loss per epoch", "epoch", "train loss", Curves.PerEpoch(rows, "train", "loss"), colors, AxisScale.Log, LegendPosition.Right, w, h, points: true);
-        yield return Chart("Test loss per epoch", "epoch", "test loss", Curves.PerEpoch(rows, "test", "loss"), colors, AxisScale.Log, LegendPosition.Right, w, h, points: true);
-        if (accuracy)
-        {
-            yield return Chart("Test accuracy per epoch", "epoch", "test accuracy (%)", Curves.PerEpoch(rows, "test", "accuracy", 100, fromEpoch: 1), colors, AxisScale.Linear, LegendPosition.Right, w, h, points: true);
-            yield return Chart("Training accuracy per epoch", "epoch", "train accuracy (%)", Curves.PerEpoch(rows, "train", "accuracy", 100), colors, AxisScale.Linear, LegendPosition.Right, w, h, points: true);
-        }
-        if (Curves.Varying(rows, "lr") is { Count: > 0 } lr)
-            yield return Chart("Learning rate per step (scheduled optimizers)", "step", "learning rate", lr, colors, AxisScale.Linear, LegendPosition.Right, w, h);
-        if (Curves.Varying(rows, "momentum") is { Count: > 0 } momentum)
-            yield return Chart("Momentum per step (scheduled optimizers; β₁ for Adam)", "step", "momentum", momentum, colors, AxisScale.Linear, LegendPosition.Right, w, h);
-    }
+    /// <summary>The configuration as indented JSON with its characters as they are (no \u0022 escapes; the page escapes it for HTML).</summary>
+    public static string ConfigText(JsonObject? config) => config is null ? "(no config.json)" : config.ToJsonString(ConfigJson);
 
-    private static string Chart(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, IReadOnlyDictionary<string, string> colors,
-        AxisScale yScale, LegendPosition legend, int width, int height, bool points = false)
+    private static string Meta(RunData data, bool named)
     {
-        var chart = new LineChart(title, xLabel, yLabel) { Size = (width, height), YScale = yScale, Legend = legend };
-        foreach (var c in curves)
-        {
-            bool band = c.Seeds > 1;
-            chart.Add(new Series(c.Optimizer, c.X, c.Mean)
-            {
-                Lower = band ? c.Min : null,
-                Upper = band ? c.Max : null,
-                Color = colors.TryGetValue(c.Optimizer, out var color) ? color : null,
-                ShowPoints = points && c.X.Count <= 30,
-            });
-        }
-        return chart.ToSvg();
-    }
-
-    private static string Meta(RunData data, JsonObject? experiment)
-    {
+        var experiment = data.Config?["experiment"] as JsonObject;
         var items = new List<string>();
+        string prefix = named ? $"<b>{E(data.Name)}</b>: " : "";
         string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : n?.ToJsonString();
         if (experiment is not null)
         {
             items.Add($"problem <b>{E(Str(experiment["problem"]) ?? "?")}</b>");
             if (Str(data.Config?["problem_description"]) is { } d) items.Add(E(d));
-            items.Add($"{E(Str(experiment["epochs"]) ?? "?")} epochs, batch {E(Str(experiment["batch_size"]) ?? "?")}");
+            string epochs = Str(experiment["epochs"]) ?? "?";
+            items.Add($"{E(epochs)} {(epochs == "1" ? "epoch" : "epochs")}, batch {E(Str(experiment["batch_size"]) ?? "?")}");
             if (experiment["seeds"] is JsonArray seeds) items.Add($"seeds {E(string.Join(", ", seeds.Select(s => s?.ToJsonString())))}");
             if (Str(experiment["train_limit"]) is { } tl && tl != "null") items.Add($"first {E(tl)} training samples");
             if (Str(experiment["test_limit"]) is { } sl && sl != "null") items.Add($"first {E(sl)} test samples");
@@ -134,7 +164,8 @@ public static class HtmlReport
         if (Str(data.Config?["started_at"]) is { } started) items.Add($"started {E(started)}");
         if (data.Config?["environment"] is JsonObject env)
             items.Add($"Descent {E(Str(env["descent"]) ?? "?")}, {E(Str(env["dotnet"]) ?? "?")}, {E(Str(env["os"]) ?? "?")}, {E(Str(env["cpu_count"]) ?? "?")} CPUs");
-        return items.Count == 0 ? "" : $"<p class=\"meta\">{string.Join(" · ", items)}</p>\n";
+        if (items.Count == 0) return named ? $"<p class=\"meta\">{prefix}(no config.json)</p>\n" : "";
+        return $"<p class=\"meta\">{prefix}{string.Join(" · ", items)}</p>\n";
     }
 
     private static string ResultsTable(IReadOnlyList<SummaryRow> summary, IReadOnlyDictionary<string, string> colors)
@@ -222,8 +253,13 @@ public static class HtmlReport
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.best { font-weight: bold; }
         thead th { background: #f4f4f4; }
+        .scroll { overflow-x: auto; }
         .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border-radius: 2px; vertical-align: -1px; }
         .charts { display: flex; flex-wrap: wrap; gap: 16px; }
+        .charts.training { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 520px), 1fr)); gap: 16px 20px; margin-top: 8px; }
+        .charts.training svg { display: block; width: 100%; height: auto; }
+        #x-progress:checked ~ .charts .by-wall, #x-wall:checked ~ .charts .by-progress { display: none; }
+        .x-switch > label { margin-right: 14px; font-size: 0.92em; }
         figure { margin: 0; }
         figcaption pre { font-size: 0.8em; }
         pre.config { background: #f7f7f7; padding: 12px; overflow-x: auto; font-size: 0.85em; }

@@ -94,7 +94,7 @@ public sealed class ExperimentRunnerTests : IDisposable
         string text = Summary.ToText(Summary.ByOptimizer(sink.Rows));
         Assert.DoesNotContain("acc", text);
         string html = Descent.Lab.Report.HtmlReport.Build(new Descent.Lab.Report.RunData("q", null, sink.Rows, []));
-        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(html, "<svg xmlns=").Count);
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(html, "<svg xmlns=").Count);  // the 3 loss charts, against progress and against wall-clock time
         Assert.DoesNotContain("accuracy (%)", html);
     }
 

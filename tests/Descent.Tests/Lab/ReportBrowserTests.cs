@@ -40,13 +40,26 @@ public sealed class ReportBrowserTests(SmallRunFixture run) : IClassFixture<Smal
             Assert.NotNull(response);
             Assert.Equal("Descent comparison: small", await page.TitleAsync());
 
-            // Every chart is laid out with a real size, and the series are drawn.
-            var sizes = await page.EvaluateAsync<double[]>("() => Array.from(document.querySelectorAll('figure > svg')).map(s => s.getBoundingClientRect().width * s.getBoundingClientRect().height)");
-            Assert.Equal(6, sizes.Length);
+            // Every visible chart is laid out with a real size, the training charts two per row filling their column, and the series are drawn.
+            const string visible = "s => s.getClientRects().length > 0";
+            var sizes = await page.EvaluateAsync<double[]>($"() => Array.from(document.querySelectorAll('figure > svg')).filter({visible}).map(s => s.getBoundingClientRect().width * s.getBoundingClientRect().height)");
+            Assert.Equal(6, sizes.Length);  // 5 training charts against progress and the landscape
             Assert.All(sizes, area => Assert.True(area > 100_000, $"a chart has area {area}"));
-            Assert.Equal(15, await page.Locator("svg polyline.series").CountAsync());
+            var widths = await page.EvaluateAsync<double[]>($"() => Array.from(document.querySelectorAll('figure.by-progress > svg')).filter({visible}).map(s => s.getBoundingClientRect().width)");
+            Assert.Equal(5, widths.Length);
+            Assert.All(widths, w => Assert.InRange(w, 540, 640));
+            var tops = await page.EvaluateAsync<double[]>("() => Array.from(document.querySelectorAll('figure.by-progress')).map(f => f.getBoundingClientRect().top)");
+            Assert.Equal(tops[0], tops[1]);  // two per row
+            Assert.Equal(15, await page.EvaluateAsync<int>($"() => Array.from(document.querySelectorAll('svg polyline.series')).filter({visible}).length"));
+            Assert.Equal(30, await page.EvaluateAsync<int>($"() => Array.from(document.querySelectorAll('svg polyline.seed-line')).filter({visible}).length"));
             double lengths = await page.EvaluateAsync<double>("() => Array.from(document.querySelectorAll('svg polyline.series')).reduce((t, p) => t + p.getTotalLength(), 0)");
             Assert.True(lengths > 1000, $"the series' total length is {lengths} px");
+
+            // The x-axis switch shows the wall-clock charts instead, without a script.
+            await page.ClickAsync("label[for=x-wall]");
+            Assert.Equal(5, await page.EvaluateAsync<int>($"() => Array.from(document.querySelectorAll('figure.by-wall > svg')).filter({visible}).length"));
+            Assert.Equal(0, await page.EvaluateAsync<int>($"() => Array.from(document.querySelectorAll('figure.by-progress > svg')).filter({visible}).length"));
+            await page.ClickAsync("label[for=x-progress]");
             Assert.Equal(3, await page.Locator("#results tbody tr").CountAsync());
 
             byte[] screenshot = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png });

@@ -73,34 +73,137 @@ public sealed partial class ReportTests(SmallRunFixture run) : IClassFixture<Sma
     }
 
     [Fact]
-    public void TheChartsHaveOneSeriesPerOptimizerWithOnePointPerEpochOrStepWindow()
+    public void TheChartsHaveOneSeriesPerOptimizerWithOnePointPerEpochOrStepWindowAndOneThinLinePerSeed()
     {
         string html = File.ReadAllText(run.ReportPath);
         var svgs = Regex.Matches(html, "<svg xmlns=.*?</svg>(?=</figure>|<figcaption>)", RegexOptions.Singleline).Select(m => System.Xml.Linq.XDocument.Parse(m.Value)).ToList();
-        Assert.Equal(6, svgs.Count);  // 5 training charts and the saddle landscape
+        Assert.Equal(11, svgs.Count);  // 5 training charts against progress, the same 5 against wall-clock time, and the saddle landscape
         System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
         var titles = svgs.Select(s => s.Descendants(ns + "text").First(t => (string?)t.Attribute("class") == "title").Value).ToList();
         Assert.Equal(["Training loss per step", "Training loss per epoch", "Test loss per epoch", "Test accuracy per epoch", "Training accuracy per epoch"], titles.Take(5));
+        Assert.All(titles.Skip(5).Take(5), t => Assert.EndsWith(" against wall-clock time", t));
         // Which rows each chart draws, and whether its axis is logarithmic (only positive means are drawn there).
         var charts = new[] { ("step", "train", "loss", true), ("epoch", "train", "loss", true), ("epoch", "test", "loss", true), ("epoch", "test", "accuracy", false), ("epoch", "train", "accuracy", false) };
         var csv = Csv();
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 10; i++)
         {
             var series = svgs[i].Descendants(ns + "polyline").Where(e => (string?)e.Attribute("class") == "series").ToList();
             Assert.Equal(["sgd", "momentum", "adam"], series.Select(s => (string)s.Attribute("data-name")!));
-            var (scope, split, metric, log) = charts[i];
+            var (scope, split, metric, log) = charts[i % 5];
             foreach (var s in series)
             {
-                // One point per step (6 steps × 3 epochs: the window is 1 step) or per epoch (the test loss from epoch 0).
-                var means = csv.Where(r => r["optimizer"] == (string)s.Attribute("data-name")! && r["scope"] == scope && r["split"] == split && r["metric"] == metric && (metric == "loss" || r["epoch"] != "0"))
+                string optimizer = (string)s.Attribute("data-name")!;
+                // One point per step (6 steps × 3 epochs: the window is 1 step) or per epoch: the losses from epoch 0 (the
+                // train loss there is step 1's), the accuracies from epoch 1.
+                var means = csv.Where(r => r["optimizer"] == optimizer && r["scope"] == scope && r["split"] == split && r["metric"] == metric && (metric == "loss" || r["epoch"] != "0"))
                     .GroupBy(r => scope == "step" ? r["step"] : r["epoch"]).Select(g => g.Average(r => double.Parse(r["value"], CultureInfo.InvariantCulture))).ToList();
-                Assert.Equal(scope == "step" ? 18 : split == "test" && metric == "loss" ? 4 : 3, means.Count);
+                if (scope == "epoch" && split == "train" && metric == "loss")
+                    means.Insert(0, csv.Where(r => r["optimizer"] == optimizer && r["scope"] == "step" && r["step"] == "1" && r["metric"] == "loss").Average(r => double.Parse(r["value"], CultureInfo.InvariantCulture)));
+                Assert.Equal(scope == "step" ? 18 : metric == "loss" ? 4 : 3, means.Count);
                 Assert.Equal(means.Count(m => !log || m > 0), ((string)s.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
             }
-            Assert.Equal(3, svgs[i].Descendants(ns + "polygon").Count(e => (string?)e.Attribute("class") == "band"));  // two seeds: min–max bands
+            // Two seeds: each seed's thin line beneath the mean (no min–max band), and only the means in the legend.
+            var seedLines = svgs[i].Descendants(ns + "polyline").Where(e => (string?)e.Attribute("class") == "seed-line").Select(e => (string)e.Attribute("data-name")!).ToList();
+            Assert.Equal(["sgd (seed 0)", "sgd (seed 1)", "momentum (seed 0)", "momentum (seed 1)", "adam (seed 0)", "adam (seed 1)"], seedLines);
+            Assert.DoesNotContain(svgs[i].Descendants(ns + "polygon"), e => (string?)e.Attribute("class") == "band");
+            Assert.Equal(["sgd", "momentum", "adam"], svgs[i].Descendants(ns + "text").Where(t => (string?)t.Attribute("class") == "legend-label").Select(t => t.Value));
         }
-        var logAxis = svgs[1].Descendants(ns + "text").Any(t => t.Value == "train loss (log scale)");
-        Assert.True(logAxis);
+        Assert.Contains(svgs[1].Descendants(ns + "text"), t => t.Value == "train loss (log scale)");
+    }
+
+    [Fact]
+    public void TrainingChartsFillTheirColumnAndTheLegendIsBelowThePlot()
+    {
+        string html = File.ReadAllText(run.ReportPath);
+        var roots = Regex.Matches(html, "<figure data-chart=\"[^\"]+\"[^>]*><svg xmlns=\"[^\"]+\" class=\"chart line-chart\" ([^>]*)>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(10, roots.Count);
+        Assert.All(roots, attributes => Assert.StartsWith("width=\"100%\" viewBox=\"0 0 600 380\"", attributes));
+        Assert.All(roots, attributes => Assert.DoesNotContain("height=", attributes));
+        Assert.Contains(".charts.training { display: grid;", html);
+    }
+
+    [Fact]
+    public void BothXAxesAreInThePageAndTheWallClockOneUsesTheElapsedSeconds()
+    {
+        string html = File.ReadAllText(run.ReportPath);
+        Assert.Equal(5, Regex.Matches(html, "<figure data-chart=\"[^\"]+\" class=\"by-progress\">").Count);
+        Assert.Equal(5, Regex.Matches(html, "<figure data-chart=\"[^\"]+\" class=\"by-wall\">").Count);
+        Assert.Contains("<input type=\"radio\" name=\"x-axis\" id=\"x-progress\" checked>", html);
+        Assert.Contains("wall-clock seconds (at the end of each epoch)", html);
+        // The test loss against time: at each epoch, the mean over seeds of the elapsed seconds at that epoch's row.
+        var data = RunData.Load(run.Directory);
+        var curve = Curves.PerEpoch(data.Rows, "test", "loss", axis: CurveAxis.Wall).Single(c => c.Optimizer == "adam");
+        var expected = data.Rows.Where(r => r.Optimizer == "adam" && r.Scope == "epoch" && r.Split == "test" && r.Metric == "loss")
+            .GroupBy(r => r.Epoch).OrderBy(g => g.Key).Select(g => g.Average(r => r.ElapsedSeconds)).ToList();
+        Assert.Equal(expected, curve.X);
+        Assert.Equal(2, curve.Runs.Count);
+        Assert.True(curve.Runs.All(r => r.X.Zip(r.X.Skip(1)).All(p => p.Second >= p.First)), "each seed's elapsed seconds grow");
+
+        string wall = Path.Combine(run.Root, "wall.html");
+        var r = CliRunner.Run("report", run.Directory, "--x", "wall", "--output", wall);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("<input type=\"radio\" name=\"x-axis\" id=\"x-wall\" checked>", File.ReadAllText(wall));
+        Assert.Contains("href=\"small/metrics.csv\"", File.ReadAllText(wall));  // the data links lead from where the report is
+    }
+
+    [Fact]
+    public void TheConfigurationIsPrintedWithoutUnicodeEscapes()
+    {
+        string html = File.ReadAllText(run.ReportPath);
+        string config = html[html.IndexOf("<pre class=\"config\">", StringComparison.Ordinal)..];
+        config = config[..config.IndexOf("</pre>", StringComparison.Ordinal)];
+        Assert.DoesNotContain("\\u00", config);
+        Assert.Contains("&quot;optimizers&quot;: [", config);
+        var text = HtmlReport.ConfigText(new System.Text.Json.Nodes.JsonObject { ["label"] = "momentum 0.5→0.9 \"ramp\" <b>&" });
+        Assert.Equal("{\n  \"label\": \"momentum 0.5→0.9 \\\"ramp\\\" <b>&\"\n}", text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void SeveralRunsAreOverlaidWithTheirNamesBeforeClashingLabels()
+    {
+        string other = Path.Combine(run.Root, "other");
+        Directory.CreateDirectory(other);
+        var lines = File.ReadAllLines(Path.Combine(run.Directory, RunDirectory.CsvFile));
+        File.WriteAllLines(Path.Combine(other, RunDirectory.CsvFile), lines.Where(l => !l.Contains(",adam,", StringComparison.Ordinal)));
+        var r = CliRunner.Run("report", run.Directory, other);
+        Assert.Equal(0, r.ExitCode);
+        string path = Path.Combine(run.Directory, HtmlReport.OverlayFile);
+        Assert.Contains(HtmlReport.OverlayFile, r.Output);
+        string html = File.ReadAllText(path);
+        Assert.Contains("<title>Descent comparisons: small + other</title>", html);
+        var names = Regex.Matches(html, "<polyline class=\"series\" data-name=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(["small/sgd", "small/momentum", "small/adam", "other/sgd", "other/momentum"], names);
+        Assert.Equal(5, Regex.Matches(html, "<tr data-optimizer=").Count);
+        Assert.Contains("<h3>small</h3>", html);
+        Assert.Contains("<h3>other</h3>", html);
+        Assert.Contains("href=\"../other/metrics.csv\"", html);
+        Assert.Contains("href=\"metrics.csv\"", html);
+        Assert.True(File.Exists(run.ReportPath));  // the run's own report is left alone
+
+        var data = RunData.Overlay([RunData.Load(run.Directory) with { Name = "a" }, RunData.Load(other) with { Name = "b" }]);
+        Assert.Equal(RunData.Load(run.Directory).Rows.Count + RunData.Load(other).Rows.Count, data.Rows.Count);
+    }
+
+    [Fact]
+    public void PngExportWritesEveryChartAsAValidPicture()
+    {
+        string copy = Path.Combine(run.Root, "png");
+        Directory.CreateDirectory(copy);
+        foreach (string f in Directory.GetFiles(run.Directory)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        var r = CliRunner.Run("report", copy, "--png");
+        Assert.Equal(0, r.ExitCode);
+        string charts = Path.Combine(copy, "charts");
+        var files = Directory.GetFiles(charts, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(10, files.Count);
+        Assert.Contains("test-loss-per-epoch.png", files);
+        Assert.Contains("train-loss-vs-time.png", files);
+        foreach (string file in files)
+        {
+            var image = Png.Decode(File.ReadAllBytes(Path.Combine(charts, file)));
+            Assert.Equal((1200, 760), (image.Width, image.Height));   // 600 × 380 at twice the density
+            Assert.True(image.Variance() > 100, $"{file} is nearly uniform");
+            Assert.InRange(image.DarkFraction(), 0.005, 0.5);
+        }
     }
 
     [Fact]
@@ -116,6 +219,7 @@ public sealed partial class ReportTests(SmallRunFixture run) : IClassFixture<Sma
         Assert.Equal(["http://www.w3.org/2000/svg"], urls);
         Assert.Contains("default-src 'none'", html);
         Assert.Contains("&quot;problem&quot;: &quot;fmnist-mlp&quot;", html);  // the configuration
+        Assert.Contains("<input type=\"radio\"", html);  // the x-axis switch is plain HTML and CSS
     }
 
     [Fact]
