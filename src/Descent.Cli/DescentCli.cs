@@ -22,6 +22,7 @@ public static class DescentCli
             LandscapeCommand.Create(output),
             ReportCommand.Create(output),
             CheckCommand.Create(output),
+            TuneCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -53,6 +54,7 @@ public static class DescentCli
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         CliUsageException => (ExitCodes.BadArguments, e.Message),
+        Lab.Tuning.StudyStorageException => (ExitCodes.BadData, OneLine(e.Message)),
         InvalidOptionException o => (ExitCodes.BadArguments, OptionMessage(o)),
         ArgumentException a => (ExitCodes.BadArguments, OneLine(InvalidOptionException.ReasonOf(a))),
         DatasetNotFoundException => (ExitCodes.BadData, OneLine(e.Message)),
