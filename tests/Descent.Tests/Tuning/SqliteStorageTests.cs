@@ -49,16 +49,16 @@ public class SqliteStorageTests : IDisposable
     {
         using var storage = new SqliteStudyStorage(Path.Combine(_dir, "study.db"));
         long id = storage.CreateOrJoin(Study(1));
-        var lease = new LeasePolicy(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150), 2);
+        var lease = new LeasePolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(1500), 2);
         var first = storage.Claim(id, "a", 1, lease, Sample).Trial!;
         Assert.True(storage.Report(first.Id, "a", 1, 1, 0.25));
         Assert.Equal(ClaimOutcome.Wait, storage.Claim(id, "b", 1, lease, Sample).Outcome);   // a's lease is fresh
-        Thread.Sleep(300);
+        Thread.Sleep(2000);
         var retried = storage.Claim(id, "b", 1, lease, Sample).Trial!;
         Assert.Equal((first.Number, 2, 0.25), (retried.Number, retried.Attempt, retried.Intermediate[1]));
         Assert.False(storage.Finish(first.Id, "a", 1, TrialState.Complete, 1.0, null));   // a's claim is gone
         Assert.False(storage.Heartbeat(first.Id, "a", 1));
-        Thread.Sleep(300);
+        Thread.Sleep(2000);
         Assert.Equal(ClaimOutcome.Done, storage.Claim(id, "c", 1, lease, Sample).Outcome);   // two attempts: failed
         var failed = Assert.Single(storage.Trials(id, false));
         Assert.Equal(TrialState.Failed, failed.State);

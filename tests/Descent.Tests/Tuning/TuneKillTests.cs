@@ -21,16 +21,16 @@ public class TuneKillTests(ITestOutputHelper log) : IDisposable
     internal const string StudyYaml = """
         name: kill
         problem: fmnist-logreg
-        epochs: 5
+        epochs: 4
         batch_size: 32
-        train_limit: 6000
+        train_limit: 4000
         test_limit: 500
         objective: { metric: test_accuracy }
         optimizer: sgd
         space:
           lr: { log_uniform: [1e-3, 0.5] }
         sampler: random
-        trials: 8
+        trials: 6
         """;
 
     [Fact]
@@ -53,7 +53,7 @@ public class TuneKillTests(ITestOutputHelper log) : IDisposable
         var clock = Stopwatch.StartNew();
         while (killedTrial < 0 && clock.Elapsed < TimeSpan.FromSeconds(90))
         {
-            foreach (var t in store.Trials(id, withIntermediate: true).Where(t => t.State == TrialState.Running && t.Intermediate.Count is >= 1 and < 5))
+            foreach (var t in store.Trials(id, withIntermediate: true).Where(t => t.State == TrialState.Running && t.Intermediate.Count is >= 1 and < 4))
             {
                 var victim = workers.FirstOrDefault(w => !w.Process.HasExited && t.Worker!.Contains($":{w.Process.Id}:", StringComparison.Ordinal));
                 if (victim is null) continue;
@@ -73,14 +73,14 @@ public class TuneKillTests(ITestOutputHelper log) : IDisposable
         foreach (var o in outputs) log.WriteLine(o.Output + o.Error);
 
         var trials = store.Trials(id, withIntermediate: true);
-        Assert.Equal(8, trials.Count);
-        Assert.Equal(Enumerable.Range(0, 8), trials.Select(t => t.Number));
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(Enumerable.Range(0, 6), trials.Select(t => t.Number));
         Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
         var killed = trials.Single(t => t.Number == killedTrial);
         Assert.Equal(2, killed.Attempt);   // retried once, resumed from its checkpoint
         Assert.All(trials.Where(t => t.Number != killedTrial), t => Assert.Equal(1, t.Attempt));
         var ended = outputs.SelectMany(o => Regex.Matches(o.Output, @"^trial (\d+) complete", RegexOptions.Multiline)).Select(m => int.Parse(m.Groups[1].Value)).ToList();
-        Assert.Equal(Enumerable.Range(0, 8), ended.Order());   // each trial ended once, by one worker
+        Assert.Equal(Enumerable.Range(0, 6), ended.Order());   // each trial ended once, by one worker
         Assert.Contains(outputs, o => o.Output.Contains($"trial {killedTrial} resumed (attempt 2)", StringComparison.Ordinal));
         foreach (var o in outputs) foreach (Match m in Regex.Matches(o.Output, @"store overhead [\d.]+ ms per trial")) log.WriteLine(m.Value);
     }
