@@ -30,7 +30,7 @@ internal static class TuneWorkerCommand
                 output.WriteLine($"worker {worker.Id} joined study {name} in {storage.DisplayUrl}");
                 output.Flush();
                 var summary = worker.Run(parse.GetValue(maxTrials));
-                output.WriteLine(FormattableString.Invariant($"worker {worker.Id} finished {summary.Trials} trial(s); store overhead {summary.StoreMillisecondsPerTrial:F1} ms per trial"));
+                output.WriteLine(FormattableString.Invariant($"worker {worker.Id} finished {summary.Trials} trial(s); store overhead {summary.StoreMillisecondsPerTrial:F1} ms per trial (mean), {summary.MedianMillisecondsPerTrial:F1} ms (median)"));
             }
             return ExitCodes.Success;
         });

@@ -64,6 +64,9 @@ public sealed class PostgresStudyStorage : SqlStudyStorage
     protected override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc/>
+    protected override string? RelaxedCommitSql => "SET LOCAL synchronous_commit = off";
+
+    /// <inheritdoc/>
     protected override string? LockSchemaSql => "SELECT pg_advisory_xact_lock(7100531)";
 
     /// <inheritdoc/>

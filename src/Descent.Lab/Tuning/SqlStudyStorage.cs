@@ -40,6 +40,13 @@ public abstract class SqlStudyStorage : IStudyStorage
     /// <summary>The suffix that skips rows other transactions hold ("FOR UPDATE SKIP LOCKED"), or "".</summary>
     protected virtual string SkipLocked => "";
 
+    /// <summary>
+    /// SQL run first in the transactions of heartbeats and intermediate values, whose loss in a server crash costs
+    /// nothing (a heartbeat is renewed, a resumed trial reports its epochs again), to commit them without waiting for
+    /// the disk; null when commits are already cheap. Claims and results always wait for the disk.
+    /// </summary>
+    protected virtual string? RelaxedCommitSql => null;
+
     /// <summary>SQL run first when the schema is created (to serialize creators), or null.</summary>
     protected virtual string? LockSchemaSql => null;
 
@@ -126,6 +133,11 @@ public abstract class SqlStudyStorage : IStudyStorage
     });
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The parameters are sampled outside the write lock (sampling reads every trial): the new trial is inserted in a
+    /// second transaction only if no trial was created meanwhile, else the claim starts over. One worker's study is
+    /// therefore sampled exactly as if under the lock, and the lock is held for milliseconds.
+    /// </remarks>
     public TrialClaim Claim(long studyId, string worker, int budget, LeasePolicy lease,
         Func<IReadOnlyList<TrialRecord>, int, IReadOnlyDictionary<string, ParameterValue>> sample)
     {
@@ -133,55 +145,78 @@ public abstract class SqlStudyStorage : IStudyStorage
         ArgumentNullException.ThrowIfNull(sample);
         return Use(c =>
         {
-            using var tx = BeginWrite(c);
-            if (LockStudySql is { } lockSql) Exec(c, tx, lockSql, ("s", studyId));
-            double grace = lease.Grace.TotalSeconds;
-            // Stale trials: retried while attempts remain (resumed from their checkpoints), else failed.
-            Exec(c, tx, $"UPDATE descent_trials SET state = 'failed', finished_at = {Now}, message = 'its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats (attempt ' || CAST(attempt AS TEXT) || ' of ' || CAST(@max AS TEXT) || ')' " +
-                $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g AND attempt >= @max", ("s", studyId), ("g", grace), ("max", lease.MaxAttempts));
-            Exec(c, tx, $"UPDATE descent_trials SET state = 'waiting', message = 'retried: its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats' " +
-                $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g", ("s", studyId), ("g", grace));
-
-            long? waiting = null;
-            using (var cmd = Command(c, tx, $"SELECT id FROM descent_trials WHERE study_id = @s AND state = 'waiting' ORDER BY number LIMIT 1{SkipLocked}", ("s", studyId)))
-                if (cmd.ExecuteScalar() is { } w and not DBNull) waiting = Convert.ToInt64(w, CultureInfo.InvariantCulture);
-            long trialId;
-            if (waiting is long id)
+            while (true)
             {
-                Exec(c, tx, $"UPDATE descent_trials SET state = 'running', attempt = attempt + 1, worker = @w, heartbeat_at = {Now} WHERE id = @id", ("w", worker), ("id", id));
-                trialId = id;
-            }
-            else
-            {
-                var trials = ReadTrials(c, tx, studyId, withIntermediate: false);
-                if (trials.Count >= budget)
+                long created;
+                using (var tx = BeginWrite(c))
                 {
-                    var outcome = trials.Any(t => !t.State.IsFinished()) ? ClaimOutcome.Wait : ClaimOutcome.Done;
+                    if (LockStudySql is { } lockSql) Exec(c, tx, lockSql, ("s", studyId));
+                    RecoverStale(c, tx, studyId, lease);
+                    long? waiting = null;
+                    using (var cmd = Command(c, tx, $"SELECT id FROM descent_trials WHERE study_id = @s AND state = 'waiting' ORDER BY number LIMIT 1{SkipLocked}", ("s", studyId)))
+                        if (cmd.ExecuteScalar() is { } w and not DBNull) waiting = Convert.ToInt64(w, CultureInfo.InvariantCulture);
+                    if (waiting is long id)
+                    {
+                        Exec(c, tx, $"UPDATE descent_trials SET state = 'running', attempt = attempt + 1, worker = @w, heartbeat_at = {Now} WHERE id = @id", ("w", worker), ("id", id));
+                        var resumed = ReadTrials(c, tx, studyId, withIntermediate: true, onlyId: id).Single();
+                        tx.Commit();
+                        return new TrialClaim(ClaimOutcome.Claimed, resumed);
+                    }
+                    created = Scalar(c, tx, "SELECT COUNT(*) FROM descent_trials WHERE study_id = @s", ("s", studyId));
+                    if (created >= budget)
+                    {
+                        long unfinished = Scalar(c, tx, "SELECT COUNT(*) FROM descent_trials WHERE study_id = @s AND state IN ('waiting', 'running')", ("s", studyId));
+                        tx.Commit();
+                        return new TrialClaim(unfinished > 0 ? ClaimOutcome.Wait : ClaimOutcome.Done, null);
+                    }
                     tx.Commit();
-                    return new TrialClaim(outcome, null);
                 }
+                var trials = ReadTrials(c, null, studyId, withIntermediate: false);
+                if (trials.Count != created) continue;
                 int number = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
                 var values = sample(trials, number);
-                trialId = Scalar(c, tx, $"INSERT INTO descent_trials (study_id, number, state, params, attempt, worker, heartbeat_at, started_at) " +
-                    $"VALUES (@s, @n, 'running', @p, 1, @w, {Now}, {Now}) RETURNING id",
-                    ("s", studyId), ("n", number), ("p", ParameterValue.ToJson(values).ToJsonString()), ("w", worker));
+                using (var tx = BeginWrite(c))
+                {
+                    if (LockStudySql is { } lockSql) Exec(c, tx, lockSql, ("s", studyId));
+                    if (Scalar(c, tx, "SELECT COUNT(*) FROM descent_trials WHERE study_id = @s", ("s", studyId)) != created) continue;   // another worker created one: sample again
+                    long trialId = Scalar(c, tx, $"INSERT INTO descent_trials (study_id, number, state, params, attempt, worker, heartbeat_at, started_at) " +
+                        $"VALUES (@s, @n, 'running', @p, 1, @w, {Now}, {Now}) RETURNING id",
+                        ("s", studyId), ("n", number), ("p", ParameterValue.ToJson(values).ToJsonString()), ("w", worker));
+                    var claimed = ReadTrials(c, tx, studyId, withIntermediate: true, onlyId: trialId).Single();
+                    tx.Commit();
+                    return new TrialClaim(ClaimOutcome.Claimed, claimed);
+                }
             }
-            var claimed = ReadTrials(c, tx, studyId, withIntermediate: true, onlyId: trialId).Single();
-            tx.Commit();
-            return new TrialClaim(ClaimOutcome.Claimed, claimed);
         });
+    }
+
+    /// <summary>Stale running trials: back to waiting while attempts remain (resumed from their checkpoints), else failed.</summary>
+    private void RecoverStale(DbConnection c, DbTransaction tx, long studyId, LeasePolicy lease)
+    {
+        double grace = lease.Grace.TotalSeconds;
+        Exec(c, tx, $"UPDATE descent_trials SET state = 'failed', finished_at = {Now}, message = 'its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats (attempt ' || CAST(attempt AS TEXT) || ' of ' || CAST(@max AS TEXT) || ')' " +
+            $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g AND attempt >= @max", ("s", studyId), ("g", grace), ("max", lease.MaxAttempts));
+        Exec(c, tx, $"UPDATE descent_trials SET state = 'waiting', message = 'retried: its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats' " +
+            $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g", ("s", studyId), ("g", grace));
     }
 
     private const string Owned = "id = @id AND worker = @w AND attempt = @a AND state = 'running'";
 
     /// <inheritdoc/>
     public bool Heartbeat(long trialId, string worker, int attempt) => Use(c =>
-        Exec(c, null, $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned}", ("id", trialId), ("w", worker), ("a", attempt)) == 1);
+    {
+        using var tx = BeginWrite(c);
+        if (RelaxedCommitSql is { } relaxed) Exec(c, tx, relaxed);
+        bool owned = Exec(c, tx, $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned}", ("id", trialId), ("w", worker), ("a", attempt)) == 1;
+        tx.Commit();
+        return owned;
+    });
 
     /// <inheritdoc/>
     public bool Report(long trialId, string worker, int attempt, int step, double value) => Use(c =>
     {
         using var tx = BeginWrite(c);
+        if (RelaxedCommitSql is { } relaxed) Exec(c, tx, relaxed);
         int n = Exec(c, tx, "INSERT INTO descent_intermediate (trial_id, step, value) SELECT @id, @step, @v WHERE EXISTS " +
             $"(SELECT 1 FROM descent_trials WHERE {Owned}) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
             ("id", trialId), ("step", step), ("v", value), ("w", worker), ("a", attempt));

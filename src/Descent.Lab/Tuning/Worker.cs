@@ -5,11 +5,16 @@ namespace Descent.Lab.Tuning;
 
 /// <summary>What a worker did: trials it finished, and the time spent in the store.</summary>
 /// <param name="Trials">Trials this worker ended (complete, pruned or failed).</param>
-/// <param name="StoreSeconds">Seconds spent in store calls made for those trials (claim, reports, heartbeats, finish).</param>
-public sealed record WorkerSummary(int Trials, double StoreSeconds)
+/// <param name="StoreSeconds">Seconds spent in store calls (claims, reports, pruner reads, heartbeats, results), waiting included.</param>
+/// <param name="PerTrialMilliseconds">The store time of each trial this worker ended, in order (its claim to its result).</param>
+public sealed record WorkerSummary(int Trials, double StoreSeconds, IReadOnlyList<double> PerTrialMilliseconds)
 {
-    /// <summary>The store's overhead per trial in milliseconds.</summary>
+    /// <summary>The store's mean overhead per trial in milliseconds (the first call's one-off start-up included).</summary>
     public double StoreMillisecondsPerTrial => Trials == 0 ? 0 : StoreSeconds * 1000 / Trials;
+
+    /// <summary>The median of <see cref="PerTrialMilliseconds"/>: the steady-state overhead.</summary>
+    public double MedianMillisecondsPerTrial => PerTrialMilliseconds.Count == 0 ? 0
+        : PerTrialMilliseconds.Order().ElementAt(PerTrialMilliseconds.Count / 2);
 }
 
 /// <summary>
@@ -52,9 +57,11 @@ public sealed class Worker
     public WorkerSummary Run(int? maxTrials = null, CancellationToken cancel = default)
     {
         int done = 0;
+        var perTrial = new List<double>();
         while (!cancel.IsCancellationRequested && (maxTrials is null || done < maxTrials))
         {
-            int budget = _storage.FindStudy(_study.Name)?.Trials ?? _study.Trials;
+            long trialStart = Interlocked.Read(ref _storeTicks);
+            int budget = Timed(() => _storage.FindStudy(_study.Name))?.Trials ?? _study.Trials;
             var claim = Timed(() => _storage.Claim(_studyId, Id, budget, _lease, _sampler.Sample));
             if (claim.Outcome == ClaimOutcome.Done) break;
             if (claim.Outcome == ClaimOutcome.Wait)
@@ -62,9 +69,13 @@ public sealed class Worker
                 cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(1000, _lease.Heartbeat.TotalMilliseconds)));
                 continue;
             }
-            if (RunTrial(claim.Trial!)) done++;
+            if (RunTrial(claim.Trial!))
+            {
+                done++;
+                perTrial.Add((double)(Interlocked.Read(ref _storeTicks) - trialStart) * 1000 / Stopwatch.Frequency);
+            }
         }
-        return new WorkerSummary(done, (double)Interlocked.Read(ref _storeTicks) / Stopwatch.Frequency);
+        return new WorkerSummary(done, (double)Interlocked.Read(ref _storeTicks) / Stopwatch.Frequency, perTrial);
     }
 
     private bool RunTrial(TrialRecord trial)
