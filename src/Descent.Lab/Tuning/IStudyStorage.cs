@@ -54,7 +54,7 @@ public interface IStudyStorage : IDisposable
 
     /// <summary>
     /// Atomically: marks stale running trials waiting (or failed, per <paramref name="lease"/>), then claims the first
-    /// waiting trial, or creates trial number N (N below <paramref name="budget"/>) with the parameters
+    /// waiting trial, or creates trial number N (N below the larger of <paramref name="budget"/> and the stored budget) with the parameters
     /// <paramref name="sample"/> draws from the study's trials and N.
     /// </summary>
     TrialClaim Claim(long studyId, string worker, int budget, LeasePolicy lease,

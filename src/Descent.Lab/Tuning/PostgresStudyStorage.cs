@@ -58,7 +58,7 @@ public sealed class PostgresStudyStorage : SqlStudyStorage
     protected override string PrimaryKey => "BIGSERIAL PRIMARY KEY";
 
     /// <inheritdoc/>
-    protected override string? LockStudySql => "SELECT id FROM descent_studies WHERE id = @s FOR UPDATE";
+    protected override string LockStudySuffix => " FOR UPDATE";
 
     /// <inheritdoc/>
     protected override string SkipLocked => " FOR UPDATE SKIP LOCKED";

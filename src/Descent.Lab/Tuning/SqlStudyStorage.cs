@@ -34,8 +34,8 @@ public abstract class SqlStudyStorage : IStudyStorage
     /// <summary>The column type of an auto-increment primary key.</summary>
     protected abstract string PrimaryKey { get; }
 
-    /// <summary>SQL run first in a claim's transaction to serialize the claims of one study (null when the transaction already does).</summary>
-    protected virtual string? LockStudySql => null;
+    /// <summary>The suffix of a query of the study's row that locks it, serializing the claims of one study ("" when the transaction already does).</summary>
+    protected virtual string LockStudySuffix => "";
 
     /// <summary>The suffix that skips rows other transactions hold ("FOR UPDATE SKIP LOCKED"), or "".</summary>
     protected virtual string SkipLocked => "";
@@ -150,7 +150,7 @@ public abstract class SqlStudyStorage : IStudyStorage
                 long created;
                 using (var tx = BeginWrite(c))
                 {
-                    if (LockStudySql is { } lockSql) Exec(c, tx, lockSql, ("s", studyId));
+                    budget = Math.Max(budget, (int)Scalar(c, tx, "SELECT trials FROM descent_studies WHERE id = @s" + LockStudySuffix, ("s", studyId)));
                     RecoverStale(c, tx, studyId, lease);
                     long? waiting = null;
                     using (var cmd = Command(c, tx, $"SELECT id FROM descent_trials WHERE study_id = @s AND state = 'waiting' ORDER BY number LIMIT 1{SkipLocked}", ("s", studyId)))
@@ -177,14 +177,15 @@ public abstract class SqlStudyStorage : IStudyStorage
                 var values = sample(trials, number);
                 using (var tx = BeginWrite(c))
                 {
-                    if (LockStudySql is { } lockSql) Exec(c, tx, lockSql, ("s", studyId));
-                    if (Scalar(c, tx, "SELECT COUNT(*) FROM descent_trials WHERE study_id = @s", ("s", studyId)) != created) continue;   // another worker created one: sample again
+                    if (Scalar(c, tx, $"SELECT (SELECT COUNT(*) FROM descent_trials WHERE study_id = @s) FROM descent_studies WHERE id = @s{LockStudySuffix}", ("s", studyId)) != created) continue;   // another worker created one: sample again
                     long trialId = Scalar(c, tx, $"INSERT INTO descent_trials (study_id, number, state, params, attempt, worker, heartbeat_at, started_at) " +
                         $"VALUES (@s, @n, 'running', @p, 1, @w, {Now}, {Now}) RETURNING id",
                         ("s", studyId), ("n", number), ("p", ParameterValue.ToJson(values).ToJsonString()), ("w", worker));
-                    var claimed = ReadTrials(c, tx, studyId, withIntermediate: true, onlyId: trialId).Single();
                     tx.Commit();
-                    return new TrialClaim(ClaimOutcome.Claimed, claimed);
+                    return new TrialClaim(ClaimOutcome.Claimed, new TrialRecord
+                    {
+                        Id = trialId, Number = number, State = TrialState.Running, Params = values, Attempt = 1, Worker = worker,
+                    });
                 }
             }
         });
@@ -195,9 +196,9 @@ public abstract class SqlStudyStorage : IStudyStorage
     {
         double grace = lease.Grace.TotalSeconds;
         Exec(c, tx, $"UPDATE descent_trials SET state = 'failed', finished_at = {Now}, message = 'its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats (attempt ' || CAST(attempt AS TEXT) || ' of ' || CAST(@max AS TEXT) || ')' " +
-            $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g AND attempt >= @max", ("s", studyId), ("g", grace), ("max", lease.MaxAttempts));
-        Exec(c, tx, $"UPDATE descent_trials SET state = 'waiting', message = 'retried: its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats' " +
-            $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g", ("s", studyId), ("g", grace));
+            $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g AND attempt >= @max; " +
+            $"UPDATE descent_trials SET state = 'waiting', message = 'retried: its worker ' || COALESCE(worker, '?') || ' stopped sending heartbeats' " +
+            $"WHERE study_id = @s AND state = 'running' AND heartbeat_at < {Now} - @g", ("s", studyId), ("g", grace), ("max", lease.MaxAttempts));
     }
 
     private const string Owned = "id = @id AND worker = @w AND attempt = @a AND state = 'running'";
@@ -206,8 +207,7 @@ public abstract class SqlStudyStorage : IStudyStorage
     public bool Heartbeat(long trialId, string worker, int attempt) => Use(c =>
     {
         using var tx = BeginWrite(c);
-        if (RelaxedCommitSql is { } relaxed) Exec(c, tx, relaxed);
-        bool owned = Exec(c, tx, $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned}", ("id", trialId), ("w", worker), ("a", attempt)) == 1;
+        bool owned = Exec(c, tx, (RelaxedCommitSql is { } relaxed ? relaxed + "; " : "") + $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned}", ("id", trialId), ("w", worker), ("a", attempt)) >= 1;
         tx.Commit();
         return owned;
     });
@@ -216,13 +216,11 @@ public abstract class SqlStudyStorage : IStudyStorage
     public bool Report(long trialId, string worker, int attempt, int step, double value) => Use(c =>
     {
         using var tx = BeginWrite(c);
-        if (RelaxedCommitSql is { } relaxed) Exec(c, tx, relaxed);
-        int n = Exec(c, tx, "INSERT INTO descent_intermediate (trial_id, step, value) SELECT @id, @step, @v WHERE EXISTS " +
+        int n = Exec(c, tx, (RelaxedCommitSql is { } relaxed ? relaxed + "; " : "") + "INSERT INTO descent_intermediate (trial_id, step, value) SELECT @id, @step, @v WHERE EXISTS " +
             $"(SELECT 1 FROM descent_trials WHERE {Owned}) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
             ("id", trialId), ("step", step), ("v", value), ("w", worker), ("a", attempt));
-        if (n == 1) Exec(c, tx, $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned}", ("id", trialId), ("w", worker), ("a", attempt));
         tx.Commit();
-        return n == 1;
+        return n >= 1;
     });
 
     /// <inheritdoc/>

@@ -61,8 +61,7 @@ public sealed class Worker
         while (!cancel.IsCancellationRequested && (maxTrials is null || done < maxTrials))
         {
             long trialStart = Interlocked.Read(ref _storeTicks);
-            int budget = Timed(() => _storage.FindStudy(_study.Name))?.Trials ?? _study.Trials;
-            var claim = Timed(() => _storage.Claim(_studyId, Id, budget, _lease, _sampler.Sample));
+            var claim = Timed(() => _storage.Claim(_studyId, Id, _study.Trials, _lease, _sampler.Sample));
             if (claim.Outcome == ClaimOutcome.Done) break;
             if (claim.Outcome == ClaimOutcome.Wait)
             {
