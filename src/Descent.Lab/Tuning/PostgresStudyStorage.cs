@@ -39,7 +39,7 @@ public sealed class PostgresStudyStorage : SqlStudyStorage
             Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
             Username = user.Length > 0 && user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : null,
             Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
-            Timeout = 10,
+            Timeout = 30,
             CommandTimeout = 60,
             Pooling = true,
         };

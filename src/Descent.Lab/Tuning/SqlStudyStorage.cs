@@ -177,7 +177,10 @@ public abstract class SqlStudyStorage : IStudyStorage
                 var values = sample(trials, number);
                 using (var tx = BeginWrite(c))
                 {
-                    if (Scalar(c, tx, $"SELECT (SELECT COUNT(*) FROM descent_trials WHERE study_id = @s) FROM descent_studies WHERE id = @s{LockStudySuffix}", ("s", studyId)) != created) continue;   // another worker created one: sample again
+                    // The lock first, the count in a statement of its own: under PostgreSQL's read committed a statement that waited
+                    // for the lock would count with the snapshot it took before waiting.
+                    Scalar(c, tx, "SELECT id FROM descent_studies WHERE id = @s" + LockStudySuffix, ("s", studyId));
+                    if (Scalar(c, tx, "SELECT COUNT(*) FROM descent_trials WHERE study_id = @s", ("s", studyId)) != created) continue;   // another worker created one: sample again
                     long trialId = Scalar(c, tx, $"INSERT INTO descent_trials (study_id, number, state, params, attempt, worker, heartbeat_at, started_at) " +
                         $"VALUES (@s, @n, 'running', @p, 1, @w, {Now}, {Now}) RETURNING id",
                         ("s", studyId), ("n", number), ("p", ParameterValue.ToJson(values).ToJsonString()), ("w", worker));

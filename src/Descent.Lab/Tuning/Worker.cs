@@ -61,7 +61,7 @@ public sealed class Worker
         while (!cancel.IsCancellationRequested && (maxTrials is null || done < maxTrials))
         {
             long trialStart = Interlocked.Read(ref _storeTicks);
-            var claim = Timed(() => _storage.Claim(_studyId, Id, _study.Trials, _lease, _sampler.Sample));
+            var claim = Retried(() => _storage.Claim(_studyId, Id, _study.Trials, _lease, _sampler.Sample));
             if (claim.Outcome == ClaimOutcome.Done) break;
             if (claim.Outcome == ClaimOutcome.Wait)
             {
@@ -113,12 +113,18 @@ public sealed class Worker
     }
 
     /// <summary>Retries a store call that failed for a lost connection, for up to about a minute, so a finished trial is not lost to a blip.</summary>
-    private bool Retry(Func<bool> call)
+    private bool Retry(Func<bool> call) => Retried(call);
+
+    private T Retried<T>(Func<T> call)
     {
         for (int attempt = 0; ; attempt++)
         {
             try { return Timed(call); }
-            catch (StudyStorageException) when (attempt < 8) { Thread.Sleep(TimeSpan.FromMilliseconds(250 << attempt)); }
+            catch (StudyStorageException e) when (attempt < 8 && e.InnerException is not null)
+            {
+                Log?.Invoke($"store call failed ({e.Message}); retrying");
+                Thread.Sleep(TimeSpan.FromMilliseconds(250 << attempt));
+            }
         }
     }
 
