@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Descent's main job and tests need on a fresh Debian machine that has the .NET 10 SDK:
-# Fashion-MNIST (Debian package dataset-fashion-mnist, in /usr/share/datasets/fashion-mnist), and Chromium
-# (Debian package chromium, /usr/bin/chromium) for the test that opens the HTML report in a headless browser.
+# Fashion-MNIST (Debian package dataset-fashion-mnist, in /usr/share/datasets/fashion-mnist), Chromium
+# (Debian package chromium, /usr/bin/chromium) for the test that opens the HTML report in a headless browser, and
+# PostgreSQL (Debian package postgresql: initdb and pg_ctl in /usr/lib/postgresql/VERSION/bin) for the study-store
+# tests, which start a throwaway cluster of their own in a temporary directory (as the user "postgres" under root).
 # Idempotent: installs only what is missing. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -12,6 +14,9 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
 fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -20,3 +25,4 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 echo "Installing ${missing[*]} with apt-get..."
 as_root apt-get update -qq
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+# Debian starts a default cluster on port 5432 after installing; the tests do not use it.

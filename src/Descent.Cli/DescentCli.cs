@@ -46,6 +46,7 @@ public static class DescentCli
             LandscapeCommand.Create(output),
             ReportCommand.Create(output, error),
             CheckCommand.Create(output),
+            TuneCommand.Create(output),
             new Option<string[]>(PluginArguments.Flag)
             {
                 Description = "Load a plugin assembly whose IDescentPlugin classes register optimizers and problems (repeatable; see docs/custom-optimizer.md)",
@@ -83,6 +84,7 @@ public static class DescentCli
     internal static (int Code, string Message) Describe(Exception e) => e switch
     {
         CliUsageException => (ExitCodes.BadArguments, e.Message),
+        Lab.Tuning.StudyStorageException => (ExitCodes.BadData, OneLine(e.Message)),
         DirectoryLockedException => (ExitCodes.BadArguments, OneLine(e.Message)),
         InvalidOptionException o => (ExitCodes.BadArguments, OptionMessage(o)),
         ArgumentException a => (ExitCodes.BadArguments, OneLine(InvalidOptionException.ReasonOf(a))),

@@ -1,0 +1,75 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Descent.Lab.Tuning;
+
+/// <summary>
+/// The default study store: one SQLite file (<c>sqlite:///runs/NAME/study.db</c>) shared by the workers of one
+/// machine. WAL mode lets readers run beside the one writer; every write transaction starts with BEGIN IMMEDIATE (it
+/// takes the write lock first, so two claims never deadlock upgrading a read lock) and waits up to
+/// <see cref="BusyTimeout"/> for it, so parallel workers queue instead of failing with "database is locked".
+/// </summary>
+/// <remarks>Keep the file on a local disk: SQLite's locks are not reliable on network file systems (use PostgreSQL across machines).</remarks>
+public sealed class SqliteStudyStorage : SqlStudyStorage
+{
+    /// <summary>How long a transaction waits for the write lock before failing.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _connectionString;
+
+    /// <summary>Opens (creating it and its directory if needed) the store in <paramref name="path"/>.</summary>
+    public SqliteStudyStorage(string path, string? url = null) : base(url ?? "sqlite:///" + path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StudyStorageException($"study store {DisplayUrl}: cannot create its directory: {e.Message}", e);
+        }
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+            Pooling = true,
+        }.ToString();
+        Use(c =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode = WAL";
+            string mode = cmd.ExecuteScalar() as string ?? "";
+            if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+                throw new StudyStorageException($"study store {DisplayUrl}: cannot switch to WAL mode (got '{mode}')");
+            return 0;
+        });
+        EnsureSchema();
+    }
+
+    /// <inheritdoc/>
+    protected override DbConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+
+    /// <inheritdoc/>
+    protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    /// <inheritdoc/>
+    protected override string Now => "((julianday('now') - 2440587.5) * 86400.0)";
+
+    /// <inheritdoc/>
+    protected override string PrimaryKey => "INTEGER PRIMARY KEY";
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing) => SqliteConnection.ClearAllPools();
+}
