@@ -26,3 +26,9 @@ echo "Installing ${missing[*]} with apt-get..."
 as_root apt-get update -qq
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 # Debian starts a default cluster on port 5432 after installing; the tests do not use it.
+# Debian may start its default cluster (port 5432) on installation; the tests do not use it, so stop it again.
+if printf '%s\n' "${missing[@]}" | grep -qx postgresql && command -v pg_lsclusters >/dev/null 2>&1; then
+  pg_lsclusters --no-header 2>/dev/null | while read -r version cluster _; do
+    as_root pg_ctlcluster "$version" "$cluster" stop >/dev/null 2>&1 || true
+  done
+fi
