@@ -98,18 +98,4 @@ internal sealed class ClosureRecordingReader(string file) : JsonRecordingReader(
 
     private int Count(JsonElement e, string at) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int n) && n >= 0 ? n : throw Error(at, $"must be a count (an integer >= 0), got {Describe(e)}");
-
-    private float[] Floats(JsonElement e, string at)
-    {
-        Expect(e, JsonValueKind.Array, at);
-        var result = new float[e.GetArrayLength()];
-        int i = 0;
-        foreach (var x in e.EnumerateArray())
-        {
-            if (x.ValueKind != JsonValueKind.Number || !x.TryGetSingle(out float f) || !float.IsFinite(f))
-                throw Error($"{at}[{i}]", $"must be a finite float32 number, got {Describe(x)}");
-            result[i++] = f;
-        }
-        return result;
-    }
 }

@@ -129,6 +129,21 @@ internal abstract class JsonRecordingReader(string file)
         e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double d) && double.IsFinite(d) ? d
             : throw Error(at, $"must be a finite number, got {Describe(e)}");
 
+    /// <summary>An array of float32 values, each parsed directly to the nearest float32.</summary>
+    protected float[] Floats(JsonElement e, string at)
+    {
+        Expect(e, JsonValueKind.Array, at);
+        var result = new float[e.GetArrayLength()];
+        int i = 0;
+        foreach (var x in e.EnumerateArray())
+        {
+            if (x.ValueKind != JsonValueKind.Number || !x.TryGetSingle(out float f) || !float.IsFinite(f))
+                throw Error($"{at}[{i}]", $"must be a finite float32 number, got {Describe(x)}");
+            result[i++] = f;
+        }
+        return result;
+    }
+
     /// <summary>An array of finite numbers.</summary>
     protected double[] Numbers(JsonElement e, string at) => List(e, at, Number).ToArray();
 

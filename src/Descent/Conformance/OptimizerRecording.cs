@@ -196,18 +196,4 @@ internal sealed class OptimizerRecordingReader(string file) : JsonRecordingReade
         return result;
     }
 
-    /// <summary>An array of float32 values, each parsed directly to the nearest float32.</summary>
-    private float[] Floats(JsonElement e, string at)
-    {
-        Expect(e, JsonValueKind.Array, at);
-        var result = new float[e.GetArrayLength()];
-        int i = 0;
-        foreach (var x in e.EnumerateArray())
-        {
-            if (x.ValueKind != JsonValueKind.Number || !x.TryGetSingle(out float f) || !float.IsFinite(f))
-                throw Error($"{at}[{i}]", $"must be a finite float32 number, got {Describe(x)}");
-            result[i++] = f;
-        }
-        return result;
-    }
 }
