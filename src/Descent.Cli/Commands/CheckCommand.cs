@@ -18,11 +18,15 @@ internal static class CheckCommand
     private sealed record Loaded(string Torch, IReadOnlyList<CheckCase> Cases);
 
     public static Command Create(TextWriter output) =>
-        new("check", "Verify optimizers or schedulers against trajectories recorded from PyTorch and report the largest deviation per case (file format: docs/conformance-format.md).")
+        new Command("check", "Verify optimizers or schedulers against trajectories recorded from PyTorch and report the largest deviation per case (file format: docs/conformance-format.md).")
         {
             Subcommand("optimizers", "Replay recorded torch.optim runs: parameters and optimizer state after every step, or (LBFGS) the loss, parameters and counters after every closure-driven step.", output, LoadOptimizers),
             Subcommand("schedules", "Replay recorded torch.optim.lr_scheduler runs (lr, momentum or beta1 before every step).", output, LoadSchedules),
-        };
+        }.WithExamples(
+        [
+            ("descent check optimizers recording.json", "replay torch.optim runs recorded with tools/fixtures/record_optimizers.py"),
+            ("descent check schedules recording.json --case \"StepLR\"", "one case of a scheduler recording"),
+        ], "3 a missing or malformed recording (naming the JSON location), 5 a case does not match PyTorch");
 
     private static Command Subcommand(string name, string description, TextWriter output, Func<string, Loaded> load)
     {

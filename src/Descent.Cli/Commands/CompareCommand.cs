@@ -21,7 +21,7 @@ internal static class CompareCommand
 {
     public static Command Create(TextWriter output)
     {
-        var problem = new Option<string?>("--problem") { Description = $"Problem: {string.Join(", ", ProblemCatalog.Names)} (default fmnist-mlp)" };
+        var problem = new Option<string?>("--problem") { Description = $"Problem: {string.Join(", ", ProblemCatalog.Names)} [default: fmnist-mlp]" };
         var optimizers = new Option<string?>("--optimizers")
         {
             Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...][ | SCHEDULE ...]; ...\", e.g. \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3\"; " +
@@ -43,20 +43,20 @@ internal static class CompareCommand
         };
         var checkpointEvery = new Option<int?>("--checkpoint-every")
         {
-            Description = "Checkpoint each run every N optimizer steps (default: every epoch) into runs/NAME/checkpoints, so --resume loses at most N steps",
+            Description = "Checkpoint each run every N optimizer steps [default: every epoch] into runs/NAME/checkpoints, so --resume loses at most N steps",
             HelpName = "N",
         };
-        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default 10)" };
-        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds; each optimizer runs once per seed (default 1)" };
-        var firstSeed = new Option<ulong?>("--seed") { Description = "The first seed (default 0): seeds are SEED, SEED+1, ..." };
-        var batchSize = new Option<int?>("--batch-size") { Description = "Samples per minibatch (default 128)" };
-        var data = new Option<string?>("--data") { Description = "Directory with the MNIST-format files (default: the problem's usual locations)" };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set [default: 10]" };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds; each optimizer runs once per seed [default: 1]" };
+        var firstSeed = new Option<ulong?>("--seed") { Description = "The first seed [default: 0]: seeds are SEED, SEED+1, ..." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Samples per minibatch [default: 128]" };
+        var data = new Option<string?>("--data") { Description = "Directory with the MNIST-format files [default: the problem's usual locations]" };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples" };
-        var threads = new Option<int>("--threads") { Description = "Compute threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Compute threads [default: all cores]", DefaultValueFactory = _ => Environment.ProcessorCount };
         var name = new Option<string?>("--name")
         {
-            Description = "Name of the run: its directory under --runs-dir (default: PROBLEM-DATE-TIME). The directory is locked while the comparison " +
+            Description = "Name of the run: its directory under --runs-dir [default: PROBLEM-DATE-TIME]. The directory is locked while the comparison " +
                 "writes it (.descent.lock): a second comparison into it fails at once (exit 2) naming the holder",
         };
         var runsDir = new Option<string>("--runs-dir") { Description = "Directory holding the runs", DefaultValueFactory = _ => "runs" };
@@ -72,6 +72,14 @@ internal static class CompareCommand
             problem, optimizers, preset, experimentFile, resume, epochs, seeds, firstSeed, batchSize, data, trainLimit, testLimit, threads, name, runsDir, force,
             checkpointEvery, landscapes, noProgress,
         };
+        command.WithExamples(
+        [
+            ("descent compare --preset lectures --epochs 3 --seeds 3", "the lectures' seven optimizers, three seeds each"),
+            ("descent compare --preset schedules --epochs 5", "momentum fixed or ramped, step decay, cosine, one-cycle"),
+            ("descent compare --optimizers \"sgd:lr=0.1; adam:lr=1e-3\" --landscapes quadratic", "two optimizers, and their paths on a 2-D quadratic"),
+            ("descent compare --experiment study.yaml", "the experiment written in a YAML or JSON file"),
+            ("descent compare --resume runs/NAME", "continue a comparison that was interrupted"),
+        ], "3 a missing, unreadable or malformed file (an experiment file's errors name it and the key)");
         command.SetAction(parse =>
         {
             int threadCount = parse.GetValue(threads);

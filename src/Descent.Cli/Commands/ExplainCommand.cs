@@ -22,15 +22,19 @@ internal static class ExplainCommand
         var steps = new Option<int>("--steps") { Description = "Run this many steps on f(θ) = ½(θ₀² + 10θ₁²) from θ = (1, 1) and print everything the optimizer keeps" };
         var command = new Command("explain", "Explain an optimizer: update rule, defaults, paper, and the lecture-note form it matches.") { name, steps };
         var options = new OptimizerOptionSet(command);
+        command.WithExamples(
+        [
+            ("descent explain adam", "Adam's update rule, options with their defaults, paper and lecture form"),
+            ("descent explain momentum --steps 5", "SGD with momentum 0.9: five steps on a small quadratic, every buffer shown"),
+        ], "");
         command.SetAction(parse =>
         {
             int n = parse.GetValue(steps);   // checked before anything is printed
             if (n is < 0 or > MaxSteps) throw new CliUsageException($"invalid --steps: must be from 0 to {MaxSteps} (got {n})");
-            string optimizer = parse.GetValue(name)!;
+            var (optimizer, given) = options.Resolve(parse, parse.GetValue(name)!);
             var explanation = OptimizerExplanations.Find(optimizer)
                 ?? throw new InvalidOptionException("optimizer", optimizer,
                     $"unknown optimizer '{optimizer}'{Suggestions.DidYouMean(optimizer, OptimizerCatalog.Names)}; known optimizers: {string.Join(", ", OptimizerCatalog.Names)}");
-            var given = options.Read(parse, explanation.Name);
             var probe = Tensor.Zeros(1);
             probe.RequiresGrad = true;
             var built = OptimizerCatalog.Create(optimizer, [new NamedParameter("probe", probe)], new TorchOptions(given));
@@ -55,18 +59,40 @@ internal static class ExplainCommand
         output.WriteLine("f(θ) = ½(θ₀² + 10·θ₁²), θ = (1, 1):");
         foreach (var s in ExplainDemo.Run(optimizer, new TorchOptions(options), steps))
         {
-            output.Write(F($"step {s.Step,3}  grad {Vec(s.Gradient)}  θ {Vec(s.Parameter)}"));
+            double f = 0.5 * (s.Parameter[0] * (double)s.Parameter[0] + 10 * s.Parameter[1] * (double)s.Parameter[1]);
+            output.Write(F($"step {s.Step,3}  f(θ) {f:G6}  grad {Vec(s.Gradient)}  θ {Vec(s.Parameter)}"));
             foreach (var (key, value) in s.Buffers) output.Write($"  {key} {Vec(value)}");
             foreach (var (key, value) in s.Scalars) output.Write(F($"  {key} {value:G6}"));
             output.WriteLine();
         }
     }
 
-    private static string DescribeOptions(OptimizerOptions options) => string.Join(", ",
-        options.GetType().GetProperties()
-            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
-            .OrderBy(p => p.Name == "Lr" ? 0 : 1)
-            .Select(p => $"{p.Name}={FormatValue(p.GetValue(options))}"));
+    /// <summary>The symbols the update rules use for torch's option names.</summary>
+    private static readonly Dictionary<string, string> Symbols = new()
+    {
+        ["lr"] = "η", ["momentum"] = "μ", ["dampening"] = "τ", ["weight_decay"] = "λ", ["betas"] = "β₁, β₂", ["eps"] = "ε",
+        ["alpha"] = "α", ["rho"] = "ρ", ["lr_decay"] = "lr decay", ["etas"] = "η₋, η₊", ["lambd"] = "λ",
+    };
+
+    /// <summary>
+    /// The options by their torch keyword, each with its symbol in the rule ("lr η=0.001, betas β₁, β₂=(0.9, 0.999)");
+    /// Descent's own options (textbook forms and the like) follow under "descent".
+    /// </summary>
+    private static string DescribeOptions(OptimizerOptions options)
+    {
+        var torch = new List<string>();
+        var extra = new List<string>();
+        var properties = options.GetType().GetProperties().Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToList();
+        bool hasBetas = properties.Any(p => p.Name == "Betas");
+        foreach (var p in properties.OrderBy(p => p.Name == "Lr" ? 0 : 1))
+        {
+            if (hasBetas && p.Name is "Beta1" or "Beta2") continue;
+            string key = string.Concat(p.Name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+            string text = $"{key}{(Symbols.TryGetValue(key, out var symbol) ? " " + symbol : "")}={FormatValue(p.GetValue(options))}";
+            (p.Name is "Form" or "LookAhead" or "EpsilonPlacement" or "DecoupledWeightDecay" ? extra : torch).Add(text);
+        }
+        return string.Join(", ", torch) + (extra.Count > 0 ? $"\n           descent: {string.Join(", ", extra)}" : "");
+    }
 
     private static string FormatValue(object? value) => value switch
     {

@@ -21,19 +21,19 @@ internal static class LandscapeCommand
             Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\" (default: the lecture notes' seven; sgd, momentum and nesterov share one " +
                 "learning rate chosen for the function, the adaptive methods take rates of their own; \"lectures\" in the list stands for them)",
         };
-        var steps = new Option<int?>("--steps") { Description = "Steps of each optimizer (default: 100 on the quadratic, 300 on the others)" };
-        var start = new Option<string?>("--start") { Description = "Start point as X,Y (default: the function's usual start)" };
+        var steps = new Option<int?>("--steps") { Description = "Steps of each optimizer [default: 100 on the quadratic, 300 on the others]" };
+        var start = new Option<string?>("--start") { Description = "Start point as X,Y [default: the function's usual start]" };
         var kappa = new Option<double?>("--kappa")
         {
             Description = string.Create(CultureInfo.InvariantCulture,
-                $"Condition number of the quadratic ½(x² + κy²) (default {IllConditionedQuadratic.DefaultKappa}); the shared SGD rate of the default optimizers is {LandscapePresets.QuadraticSgdRateTimesKappa}/κ"),
+                $"Condition number of the quadratic ½(x² + κy²) [default: {IllConditionedQuadratic.DefaultKappa}]; the shared SGD rate of the default optimizers is {LandscapePresets.QuadraticSgdRateTimesKappa}/κ"),
         };
         var layout = new Option<string>("--layout")
         {
             Description = "overlay: every path on one plot; panels: one plot per optimizer, same contours and scale; both: the overlay above the panels, in one SVG",
             DefaultValueFactory = _ => "both",
         };
-        var svg = new Option<string?>("--output") { Description = "Write the picture to this SVG file (default: landscape-FUNCTION.svg)" };
+        var svg = new Option<string?>("--output") { Description = "Write the picture to this SVG file [default: landscape-FUNCTION.svg]" };
         var csv = new Option<string?>("--csv") { Description = "Also write every iterate as CSV (optimizer, step, x, y, value)" };
         var command = new Command("landscape",
             "Draw optimizers' paths on a 2-D test function (rosenbrock, beale, booth, rastrigin, saddle, quadratic) over its contours, as SVG: " +
@@ -41,6 +41,12 @@ internal static class LandscapeCommand
         {
             function, optimizers, steps, start, kappa, layout, svg, csv,
         };
+        command.WithExamples(
+        [
+            ("descent landscape --function quadratic", "SGD, momentum and Nesterov at one rate on ½(x² + 100y²), and the adaptive methods"),
+            ("descent landscape --function rosenbrock --layout panels", "one panel per optimizer"),
+            ("descent landscape --function quadratic --kappa 300 --optimizers \"sgd:lr=0.004; momentum:lr=0.004\"", "your own optimizers"),
+        ], "3 an output file that cannot be written");
         command.SetAction(parse =>
         {
             Surface surface;

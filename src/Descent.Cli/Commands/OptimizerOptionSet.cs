@@ -16,7 +16,7 @@ internal sealed class OptimizerOptionSet
 
     public OptimizerOptionSet(Command command)
     {
-        Number("--lr", "lr", "Learning rate (default: the optimizer's torch default; 0.1 for sgd, which has none in torch)");
+        Number("--lr", "lr", "Learning rate [default: the optimizer's torch default; 0.1 for sgd, which has none in torch]");
         Number("--momentum", "momentum", "Momentum factor (sgd, rmsprop)");
         Number("--dampening", "dampening", "Dampening of the momentum buffer (sgd)");
         Number("--weight-decay", "weight_decay", "L2 penalty (decoupled for adamw)");
@@ -52,6 +52,19 @@ internal sealed class OptimizerOptionSet
         var result = Read(parse);
         if (optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) && !result.ContainsKey("lr")) result["lr"] = SgdDefaultLr;
         return result;
+    }
+
+    /// <summary>
+    /// The optimizer named <paramref name="name"/> with the options given: a named variant of the optimizer lists
+    /// (<c>momentum</c>, <c>nesterov</c>: SGD with momentum 0.9) becomes its optimizer with the variant's options
+    /// under those given; SGD without a learning rate takes <see cref="SgdDefaultLr"/>.
+    /// </summary>
+    public (string Name, Dictionary<string, object> Options) Resolve(ParseResult parse, string name)
+    {
+        if (!Lab.Compare.OptimizerList.Variants.TryGetValue(name, out var variant)) return (name, Read(parse, name));
+        var options = Read(parse, variant.Optimizer);
+        foreach (var (key, value) in variant.Defaults) options.TryAdd(key, value);
+        return (variant.Optimizer, options);
     }
 
     /// <summary>The options given on the command line, by torch name.</summary>

@@ -20,7 +20,7 @@ internal static class ReportCommand
         };
         var file = new Option<string?>("--output", "-o")
         {
-            Description = $"Write the report to this file (default: RUN_DIR/{RunDirectory.ReportFile}; with several runs, {HtmlReport.OverlayFile} in the first run's directory)",
+            Description = $"Write the report to this file [default: RUN_DIR/{RunDirectory.ReportFile}; with several runs, {HtmlReport.OverlayFile} in the first run's directory]",
         };
         var x = new Option<string>("--x")
         {

@@ -28,6 +28,11 @@ internal static class ScheduleCommand
             schedule, steps, stepsPerEpoch, optimizer, metrics, csv, svg,
         };
         var optimizerOptions = new OptimizerOptionSet(command);
+        command.WithExamples(
+        [
+            ("descent schedule --schedule onecycle:max_lr=0.1 --steps 1000", "the one-cycle policy's lr and momentum, as a table"),
+            ("descent schedule --schedule cosine@step --steps 500 --lr 0.05 --svg cosine.svg", "cosine annealing as a picture"),
+        ], "3 an output file that cannot be written");
         command.SetAction(parse =>
         {
             var specs = ScheduleOption.Read(parse, schedule);

@@ -12,6 +12,8 @@ internal static class TrainCommand
     /// <summary>The default of --checkpoint-dir.</summary>
     public const string DefaultCheckpointDirectory = "runs/checkpoints";
 
+    private static OptimizerSpec OptimizerSpecOf((string Name, Dictionary<string, object> Options) resolved) => new(resolved.Name, resolved.Options);
+
     public static Command Create(TextWriter output)
     {
         var problem = new Option<string>("--problem") { Description = $"Problem to train: {string.Join(", ", ProblemCatalog.Names)}", DefaultValueFactory = _ => "fmnist-mlp" };
@@ -19,8 +21,8 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per minibatch", DefaultValueFactory = _ => 128 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the run's random generator (initialization, shuffling, dropout)", DefaultValueFactory = _ => 0UL };
-        var threads = new Option<int>("--threads") { Description = "Compute threads (default: all cores); results are bit-identical for any count", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var data = new Option<string?>("--data") { Description = "Directory with the MNIST-format files (default: /usr/share/datasets/fashion-mnist, then ~/.descent/data)" };
+        var threads = new Option<int>("--threads") { Description = "Compute threads [default: all cores]; results are bit-identical for any count", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var data = new Option<string?>("--data") { Description = "Directory with the MNIST-format files [default: /usr/share/datasets/fashion-mnist, then ~/.descent/data]" };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples" };
         var csv = new Option<string?>("--csv") { Description = "Also write the per-epoch results to this CSV file" };
@@ -70,6 +72,13 @@ internal static class TrainCommand
             checkpointEvery, checkpointDir, keep, resume, save, nonFinite,
         };
         var optimizerOptions = new OptimizerOptionSet(command);
+        command.WithExamples(
+        [
+            ("descent train", "SGD at lr 0.1 on Fashion-MNIST (fmnist-mlp), 10 epochs"),
+            ("descent train --optimizer adam --epochs 5", "Adam with PyTorch's defaults"),
+            ("descent train --lr 0.05 --momentum 0.9 --schedule \"momentum=ramp:start=0.5,end=0.9@epoch\"", "the lectures' momentum ramp"),
+            ("descent train --checkpoint-every 500 --resume", "checkpoint as it goes; run again to continue after a crash"),
+        ], "3 a missing, unreadable or malformed file, 4 the loss diverged");
         command.SetAction(parse =>
         {
             int threadCount = parse.GetValue(threads);
@@ -77,7 +86,7 @@ internal static class TrainCommand
             ComputeThreads.Count = threadCount;
             var run = new TrainRun(
                 ProblemCatalog.Get(parse.GetValue(problem)!),
-                new OptimizerSpec(parse.GetValue(optimizer)!, optimizerOptions.Read(parse, parse.GetValue(optimizer)!)),
+                OptimizerSpecOf(optimizerOptions.Resolve(parse, parse.GetValue(optimizer)!)),
                 new TrainingOptions
                 {
                     Epochs = parse.GetValue(epochs),

@@ -76,6 +76,13 @@ internal static class TuneCommand
                 throw new InvalidDataException($"the workers stopped with {all.Count(t => t.State.IsFinished())} of {study.Trials} trials finished ({failedWorkers} worker(s) failed); run descent tune again to continue");
             return ExitCodes.Success;
         });
+        command.WithExamples(
+        [
+            ("descent tune study.yaml --workers 2", "run a study with two local workers; report in runs/NAME/report.html"),
+            ("descent tune worker --storage postgresql://u:p@host/db --study NAME", "one more worker, on any machine"),
+            ("descent tune status --study NAME --json", "trials per state and the best trial"),
+            ("descent tune rerun --study NAME --seeds 10", "the best configuration with ten fresh seeds"),
+        ], "3 a malformed study file or an unreachable store");
         return command;
     }
 

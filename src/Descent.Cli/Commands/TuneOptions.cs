@@ -10,7 +10,7 @@ internal sealed class TuneOptions
 {
     public Option<string?> Storage { get; } = new("--storage")
     {
-        Description = "The study store: sqlite:///PATH (default runs/NAME/study.db) or postgresql://USER:PASSWORD@HOST:PORT/DB",
+        Description = "The study store: sqlite:///PATH [default: runs/NAME/study.db] or postgresql://USER:PASSWORD@HOST:PORT/DB",
         HelpName = "URL",
     };
 
@@ -20,7 +20,7 @@ internal sealed class TuneOptions
 
     public Option<string?> Checkpoints { get; } = new("--checkpoints")
     {
-        Description = "Where trials checkpoint every epoch, so a retried trial resumes (default: runs/NAME/trials; share it between machines to resume across them)",
+        Description = "Where trials checkpoint every epoch, so a retried trial resumes [default: runs/NAME/trials; share it between machines to resume across them]",
         HelpName = "DIR",
     };
 

@@ -10,7 +10,7 @@ internal static class TuneWorkerCommand
     public static Command Create(TextWriter output)
     {
         var o = new TuneOptions();
-        var maxTrials = new Option<int?>("--max-trials") { Description = "Leave after this many trials (default: when the study's budget is spent)", HelpName = "N" };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "Leave after this many trials [default: when the study's budget is spent]", HelpName = "N" };
         var command = new Command("worker", "Run trials of a study in the store until its budget is spent; workers may join and leave at any time.")
         {
             o.Storage, o.Study, o.RunsDir, maxTrials,

@@ -89,6 +89,16 @@ public sealed class ComparisonCheckpoints
             ["message"] = end.Message,
         });
         AtomicFile.Write(System.IO.Path.Combine(directory, EndFile), stream => stream.Write(Encoding.UTF8.GetBytes(json + "\n")));
+        RemoveCheckpoints(index);
+    }
+
+    /// <summary>
+    /// Deletes run <paramref name="index"/>'s checkpoints and temporary files (after its end marker; again on a resume,
+    /// in case the comparison was killed between the two).
+    /// </summary>
+    public void RemoveCheckpoints(int index)
+    {
+        string directory = DirectoryOf(index);
         var checkpoints = new CheckpointDirectory(directory);
         foreach (var (_, path) in checkpoints.List())
         {

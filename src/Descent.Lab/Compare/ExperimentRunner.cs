@@ -81,7 +81,11 @@ public sealed class ExperimentRunner(Experiment experiment, Problem problem, Pro
         var policy = checkpoints?.PolicyFor(run.Index, trainer.BatchesPerEpoch);
         if (resume)
         {
-            if (checkpoints!.EndOf(run.Index) is { } end) return new RunOutcome(run, [], end.Diverged ? end.Message ?? "diverged" : null);
+            if (checkpoints!.EndOf(run.Index) is { } end)
+            {
+                checkpoints.RemoveCheckpoints(run.Index);
+                return new RunOutcome(run, [], end.Diverged ? end.Message ?? "diverged" : null);
+            }
             policy!.ResumeLatest(trainer);
         }
         policy?.Prepare(trainer);

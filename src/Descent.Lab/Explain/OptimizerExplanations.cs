@@ -16,8 +16,8 @@ public static class OptimizerExplanations
             θ ← θ − η g
             """,
             "Robbins & Monro (1951); heavy ball: Polyak (1964); Nesterov (1983) as in Sutskever et al. (2013)",
-            "Seed 000's v = γv + ∇J, θ −= ηv is this rule. The forms v = αv − ρg, θ += v (seeds 001, 004) and " +
-            "v = βv + (1−β)g (seed 002) are SgdOptions.Form = Sutskever / Ema; seed 001/003's look-ahead Nesterov " +
+            "The meetup slides' v = γv + ∇J, θ −= ηv is this rule. The forms v = αv − ρg, θ += v (seeds 001, 004) and " +
+            "v = βv + (1−β)g (the session-8 notes) are SgdOptions.Form = Sutskever / Ema; the blog notes/003's look-ahead Nesterov " +
             "(gradient at θ + μv) is SgdOptions.LookAhead with Step(closure)."),
         new("Adagrad",
             """
@@ -26,7 +26,7 @@ public static class OptimizerExplanations
             θ ← θ − η_t · g / (√s + ε)
             """,
             "Duchi, Hazan & Singer (2011)",
-            "Seed 001's r = r + g², w −= α/(δ + √r)·g is this rule with eps outside the square root."),
+            "The blog notes' r = r + g², w −= α/(δ + √r)·g is this rule with eps outside the square root."),
         new("Adadelta",
             """
             g ← g + λθ
@@ -45,7 +45,7 @@ public static class OptimizerExplanations
             θ ← θ − η g/(√v̂ + ε)               otherwise
             """,
             "Hinton, Srivastava & Swersky, Neural Networks for Machine Learning, lecture 6e (2012)",
-            "Seeds 001 and 004 write w −= α/√(δ + r)·g, eps inside the square root; seed 001's RMSProp with momentum " +
+            "Seeds 001 and 004 write w −= α/√(δ + r)·g, eps inside the square root; the blog notes' RMSProp with momentum " +
             "v = εv − α/√(δ+r)·g, w += v is the momentum form with v = −η b."),
         new("Adam",
             """
@@ -55,10 +55,10 @@ public static class OptimizerExplanations
             θ ← θ − η m̂ / (√v̂ + ε)
             """,
             "Kingma & Ba (2015); AMSGrad: Reddi, Kale & Kumar (2018); AdamW: Loshchilov & Hutter (2019)",
-            "Seed 001's s, r with ŝ = s/(1−ρ₁), r̂ = r/(1−ρ₂) and w −= α ŝ/(√r̂ + δ); seed 004 writes the same with " +
+            "The blog notes' s, r with ŝ = s/(1−ρ₁), r̂ = r/(1−ρ₂) and w −= α ŝ/(√r̂ + δ); the Deep Learning book slides write the same with " +
             "eps inside the square root."),
         new("AdamW", "Adam with decoupled weight decay: θ ← θ(1 − ηλ) before the Adam update (default λ = 0.01).",
-            "Loshchilov & Hutter (2019)", "Not in the lecture notes; the weight decay of seed 001 is coupled (L2 in the gradient)."),
+            "Loshchilov & Hutter (2019)", "Not in the lecture notes; the weight decay of the blog notes is coupled (L2 in the gradient)."),
         new("Adamax",
             """
             g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε)
@@ -90,7 +90,7 @@ public static class OptimizerExplanations
             ax ← θ if μ_t = 1, else ax ← ax + μ_t(θ − ax)
             η_t ← η/(1 + λ_d η t)^α;  μ_t ← 1/max(1, t − t₀)
             """,
-            "Polyak & Juditsky (1992)", "Seed 004's averaged iterate; the average is in state \"ax\"."),
+            "Polyak & Juditsky (1992)", "The Deep Learning book slides' averaged iterate; the average is in state \"ax\"."),
         new("LBFGS",
             """
             per step(closure), up to max_iter iterations on the flattened parameters x with gradient g:

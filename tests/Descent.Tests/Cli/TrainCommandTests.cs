@@ -78,7 +78,7 @@ public class TrainCommandTests
         Assert.Contains("optimizer  sgd(lr=0.1)", r.Output);
         Assert.Contains("1 epoch,", r.Output);
         var explained = CliRunner.Run("explain", "sgd", "--steps", "1");
-        Assert.Contains("step   1  grad (1, 10)  θ (0.9, ", explained.Output);  // θ − 0.1·∇f from (1, 1), in float32
+        Assert.Contains("grad (1, 10)  θ (0.9, ", explained.Output);  // θ − 0.1·∇f from (1, 1), in float32
     }
 
     [Fact]
