@@ -53,7 +53,7 @@ internal static class ScheduleCommand
 
             output.WriteLine($"schedule   {series.Description}");
             if (parse.GetValue(csv) is { } csvPath) File.WriteAllText(csvPath, series.ToCsv());
-            if (parse.GetValue(svg) is { } svgPath) File.WriteAllText(svgPath, Plot(series).ToSvg());
+            if (parse.GetValue(svg) is { } svgPath) File.WriteAllText(svgPath, Plot(series));
             if (parse.GetValue(csv) is null && parse.GetValue(svg) is null) output.Write(series.ToTable());
             else output.WriteLine($"wrote      {string.Join(", ", new[] { parse.GetValue(csv), parse.GetValue(svg) }.OfType<string>())}");
             return ExitCodes.Success;
@@ -61,13 +61,21 @@ internal static class ScheduleCommand
         return command;
     }
 
-    /// <summary>One line per scheduled value against the step.</summary>
-    internal static LineChart Plot(ScheduleSeries series)
+    /// <summary>
+    /// The scheduled values against the step as SVG: one panel per value (lr, momentum, ...), one above the other on a
+    /// shared step axis, each with its own y axis — an lr of 0–0.1 and a momentum of 0.85–0.95 do not share a scale.
+    /// </summary>
+    internal static string Plot(ScheduleSeries series)
     {
-        var chart = new LineChart(series.Description, "step", "value");
         var steps = series.Rows.Select(r => (double)r.Step).ToArray();
-        foreach (var column in series.Columns) chart.Add(new Series(column, steps, series.Column(column)));
-        return chart;
+        var grid = new ChartGrid(series.Description);
+        foreach (var (column, i) in series.Columns.Select((c, i) => (c, i)))
+        {
+            var chart = new LineChart(column, "step", column) { Size = (720, 300) };
+            chart.Add(new Series(column, steps, series.Column(column)) { Color = Palette.Color(i) });
+            grid.Add(chart.ToSvg(), chart.Size.Width, chart.Size.Height).NewRow();
+        }
+        return grid.ToSvg();
     }
 
     private static IReadOnlyList<double>? ParseMetrics(string? text)

@@ -17,7 +17,7 @@ public class ScheduleCommandTests
     }
 
     [Fact]
-    public void WritesAnSvgPlotWithOneLinePerValue()
+    public void WritesAnSvgPlotWithOnePanelPerValue()
     {
         string path = Path.Combine(Path.GetTempPath(), $"descent-schedule-{Guid.NewGuid():N}.svg");
         try
@@ -28,6 +28,10 @@ public class ScheduleCommandTests
             var lines = svg.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg")).ToList();
             Assert.Equal(["lr", "momentum"], lines.Select(l => (string)l.Attribute("data-name")!));
             Assert.All(lines, l => Assert.Equal(30, ((string)l.Attribute("points")!).Split(' ').Length));
+            // lr (0 to 0.1) and momentum (0.85 to 0.95) each on a y axis of its own: one panel each.
+            var panels = svg.Descendants(XName.Get("g", "http://www.w3.org/2000/svg")).Where(g => (string?)g.Attribute("class") == "part").ToList();
+            Assert.Equal(2, panels.Count);
+            Assert.All(panels, p => Assert.Single(p.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg"))));
         }
         finally { File.Delete(path); }
     }
