@@ -168,7 +168,16 @@ internal sealed class EpochCsv : IDisposable
     /// <summary>Opens (creates or truncates) the file and writes the header now, so an unwritable path fails before training starts.</summary>
     public static EpochCsv Create(string path)
     {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        FileStream stream;
+        try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read); }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new IOException($"cannot write --csv {path}: its directory {Path.GetDirectoryName(Path.GetFullPath(path))} does not exist", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"cannot write --csv {path}: permission denied", e);
+        }
         var csv = new EpochCsv(stream, path);
         try
         {

@@ -109,6 +109,8 @@ public class TrainCommandTests
         var r = CliRunner.Run("train", "--data", data.Directory, "--lr", "0.05", "--csv", "/nonexistent-dir/results.csv");
         Assert.Equal(ExitCodes.BadData, r.ExitCode);
         Assert.Contains("/nonexistent-dir/results.csv", r.Error);
+        Assert.Contains("its directory /nonexistent-dir does not exist", r.Error);
+        Assert.DoesNotContain("Could not find a part of the path", r.Error);
         Assert.DoesNotContain("epoch", r.Output);
     }
 
