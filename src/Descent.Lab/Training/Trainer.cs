@@ -217,9 +217,9 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// <see cref="TakeStep"/> and the step's schedules; a numeric failure inside them (an arithmetic or invalid-state
-    /// error from an optimizer or scheduler, such as a step size that is not a number) ends the run as a divergence
-    /// naming the step, like a NaN loss.
+    /// <see cref="TakeStep"/> and the step's schedules; a numeric failure inside them (an <see cref="ArithmeticException"/>
+    /// such as an overflow) ends the run as a divergence naming the step, like a NaN loss. Other exceptions are not
+    /// numbers blowing up and pass unchanged (bad settings are refused before training: options, schedule lengths).
     /// </summary>
     private (double Loss, bool Skipped, Tensor Output) StepOrDiverge(Batch batch, int epoch, long step)
     {
@@ -229,7 +229,7 @@ public sealed class Trainer
             _schedules?.AfterOptimizerStep();
             return result;
         }
-        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException)
+        catch (ArithmeticException e)
         {
             throw new TrainingDivergedException($"the step failed at {Where(epoch, batch, step)}: {e.Message}", step, epoch, null, e);
         }
