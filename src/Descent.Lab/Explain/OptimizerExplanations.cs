@@ -59,6 +59,12 @@ public static class OptimizerExplanations
             "eps inside the square root."),
         new("AdamW", "Adam with decoupled weight decay: θ ← θ(1 − ηλ) before the Adam update (default λ = 0.01).",
             "Loshchilov & Hutter (2019)", "Not in the lecture notes; the weight decay of the blog notes is coupled (L2 in the gradient)."),
+        new("Lion",
+            """
+            θ ← θ(1 − ηλ);  c ← β₁m + (1−β₁)g;  θ ← θ − η·sign(c)
+            m ← β₂m + (1−β₂)g
+            """,
+            "Chen et al. (2023), Symbolic Discovery of Optimization Algorithms", "Not in the lecture notes: the sign of a momentum interpolation, found by program search."),
         new("Adamax",
             """
             g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε)

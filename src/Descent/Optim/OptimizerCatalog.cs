@@ -25,6 +25,7 @@ public static class OptimizerCatalog
             ["NAdam"] = NAdam.FromTorch,
             ["RAdam"] = RAdam.FromTorch,
             ["LBFGS"] = LBFGS.FromTorch,
+            ["Lion"] = Lion.FromTorch,
         };
 
     /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>

@@ -1,0 +1,95 @@
+using Descent.Nn;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="Lion"/>, with the reference implementation's names and defaults.</summary>
+public sealed class LionOptions : OptimizerOptions, IBetaOptions
+{
+    private double _beta1 = 0.9, _beta2 = 0.99, _weightDecay;
+
+    /// <summary>Lion's defaults: lr 1e-4, betas (0.9, 0.99), weight decay 0.</summary>
+    public LionOptions() => Lr = 1e-4;
+
+    /// <summary>β₁, the interpolation of momentum and gradient whose sign is the update, in [0, 1) (default 0.9).</summary>
+    public double Beta1 { get => _beta1; set => _beta1 = Check.UnitInterval(value, nameof(Beta1), "beta parameter at index 0 (beta1)"); }
+
+    /// <summary>β₂, the decay of the momentum m, in [0, 1) (default 0.99).</summary>
+    public double Beta2 { get => _beta2; set => _beta2 = Check.UnitInterval(value, nameof(Beta2), "beta parameter at index 1 (beta2)"); }
+
+    /// <summary>Both betas, as the reference's <c>betas</c> pair; both are checked before either is changed.</summary>
+    public (double Beta1, double Beta2) Betas
+    {
+        get => (Beta1, Beta2);
+        set
+        {
+            Check.UnitInterval(value.Beta1, nameof(Beta1), "beta parameter at index 0 (beta1)");
+            Check.UnitInterval(value.Beta2, nameof(Beta2), "beta parameter at index 1 (beta2)");
+            (_beta1, _beta2) = value;
+        }
+    }
+
+    /// <summary>The decoupled weight decay λ, ≥ 0 (default 0): θ ← θ(1 − ηλ) before each update.</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+}
+
+/// <summary>
+/// Lion, "EvoLved Sign Momentum" (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms",
+/// arXiv:2302.06675), as the authors' PyTorch implementation (google/automl, lion/lion_pytorch.py) computes it.
+/// </summary>
+/// <remarks>
+/// <para>For each parameter θ with gradient g, learning rate η, betas β₁ β₂ and weight decay λ:</para>
+/// <code>
+/// θ ← θ·(1 − ηλ)                      (decoupled weight decay)
+/// c ← β₁m + (1 − β₁)g                 (the interpolation whose sign is the update)
+/// θ ← θ − η·sign(c)
+/// m ← β₂m + (1 − β₂)g
+/// </code>
+/// <para>Defaults: η = 1e-4, β = (0.9, 0.99), λ = 0. State per parameter: "exp_avg" (m), starting at 0. Every
+/// update has the same size η per coordinate, so Lion's learning rate is usually 3–10× smaller than AdamW's and its
+/// weight decay 3–10× larger. The arithmetic follows the reference's float32 operations: c is two products and a
+/// sum, m's update one fused multiply-add (torch's <c>add_(g, alpha=1 − β₂)</c>), replayed against recordings of the
+/// authors' code.</para>
+/// </remarks>
+public sealed class Lion : Optimizer<LionOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public Lion(IEnumerable<NamedParameter> parameters, LionOptions options) : base(parameters, options) { }
+
+    /// <summary>
+    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
+    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
+    /// </summary>
+    public Lion(IEnumerable<Tensor> parameters, LionOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
+
+    /// <summary>Creates the optimizer with the reference implementation's options and defaults.</summary>
+    public Lion(IEnumerable<NamedParameter> parameters, double lr = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
+        : this(parameters, new LionOptions { Lr = lr, Betas = (beta1, beta2), WeightDecay = weightDecay }) { }
+
+    /// <summary>Builds the optimizer from the reference's keyword options: lr, betas, weight_decay.</summary>
+    public static Lion FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = new LionOptions();
+        options.Lr = o.Number("lr", options.Lr);
+        options.Betas = o.Pair("betas", options.Betas);
+        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
+        return new Lion(parameters, options);
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LionOptions o, ParameterState state)
+    {
+        var m = state.Buffer("exp_avg").Span;
+        float decay = (float)(1 - o.Lr * o.WeightDecay);           // p.data.mul_(1 - lr * weight_decay)
+        float negLr = (float)-o.Lr;                                 // p.add_(sign(update), alpha=-lr)
+        float beta1 = (float)o.Beta1, oneMinusBeta1 = (float)(1 - o.Beta1);
+        float beta2 = (float)o.Beta2, oneMinusBeta2 = (float)(1 - o.Beta2);
+        for (int i = 0; i < param.Length; i++)
+        {
+            float p = param[i] * decay;
+            float c = m[i] * beta1 + grad[i] * oneMinusBeta1;       // exp_avg * beta1 + grad * (1 - beta1)
+            param[i] = MathF.FusedMultiplyAdd(negLr, MathF.Sign(c), p);
+            m[i] = MathF.FusedMultiplyAdd(oneMinusBeta2, grad[i], m[i] * beta2);   // exp_avg.mul_(beta2).add_(grad, alpha=1 - beta2)
+        }
+    }
+}
