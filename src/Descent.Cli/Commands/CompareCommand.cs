@@ -140,6 +140,7 @@ internal static class CompareCommand
             try { run = RunDirectory.Create(runsRoot, experiment.Name, force, Config(experiment, problem, commandLine)); }
             catch (RunExistsException e) { throw new CliUsageException(e.Message); }
         }
+        using var held = run;   // the directory's files and lock are released on every path out of here
         output.WriteLine($"run         {Display(run.Path)}");
         if (run.Lock.TakeOverNote is { } note) output.WriteLine($"lock        {note}");
         output.WriteLine();
@@ -147,8 +148,7 @@ internal static class CompareCommand
         IReadOnlyList<RunOutcome> outcomes;
         double trainingSeconds, reportSeconds;
         string report;
-        using (run)   // holds the directory's lock until the report is written
-        {
+        {   // the directory stays locked until the report is written
             var runner = new ExperimentRunner(experiment, problem, data, run, checkpoints, resume);
             outcomes = CompareProgress.Show(output, interactive, experiment, probe.BatchesPerEpoch, observer => runner.Run(observer));
             trainingSeconds = clock.Elapsed.TotalSeconds;

@@ -44,12 +44,13 @@ internal static class TuneCommand
             output.WriteLine($"study {study.Name}: {study.Trials} trials of {study.Problem} ({study.Sampler} sampler, {study.Pruner} pruner) in {storage.DisplayUrl}; {count} worker(s)");
             output.Flush();
 
-            var args = new List<string> { "tune", "worker", "--study", study.Name, "--storage", url, "--runs-dir", parse.GetValue(o.RunsDir)!,
+            var args = new List<string> { "tune", "worker", "--study", study.Name, "--runs-dir", parse.GetValue(o.RunsDir)!,
                 "--checkpoints", o.CheckpointsOf(parse, study.Name),
                 "--heartbeat", lease.Heartbeat.TotalSeconds.ToString("R", CultureInfo.InvariantCulture),
                 "--grace", lease.Grace.TotalSeconds.ToString("R", CultureInfo.InvariantCulture),
                 "--max-attempts", lease.MaxAttempts.ToString(CultureInfo.InvariantCulture) };
-            var processes = Enumerable.Range(0, count).Select(_ => TuneOptions.StartSelf(args)).ToList();
+            var environment = new Dictionary<string, string> { [TuneOptions.StorageVariable] = url };   // not on the command line: ps shows it
+            var processes = Enumerable.Range(0, count).Select(_ => TuneOptions.StartSelf(args, environment)).ToList();
             var overheads = new List<string>();
             foreach (var p in processes)
             {

@@ -42,7 +42,11 @@ internal sealed class TuneOptions
         return new LeasePolicy(TimeSpan.FromSeconds(hb), TimeSpan.FromSeconds(grace), attempts);
     }
 
-    public string StorageOf(ParseResult parse, string name) => parse.GetValue(Storage) ?? StorageUrl.Default(parse.GetValue(RunsDir)!, name);
+    /// <summary>The environment variable through which <c>descent tune</c> hands the storage URL to its workers (not on their command lines, which other users can read).</summary>
+    public const string StorageVariable = "DESCENT_TUNE_STORAGE";
+
+    public string StorageOf(ParseResult parse, string name) =>
+        parse.GetValue(Storage) ?? (Environment.GetEnvironmentVariable(StorageVariable) is { Length: > 0 } handed ? handed : StorageUrl.Default(parse.GetValue(RunsDir)!, name));
 
     public string CheckpointsOf(ParseResult parse, string name) => parse.GetValue(Checkpoints) ?? Path.Combine(parse.GetValue(RunsDir)!, name, "trials");
 
@@ -63,7 +67,7 @@ internal sealed class TuneOptions
     }
 
     /// <summary>Starts `descent ARGS` as a child process (the same executable, or dotnet with this assembly).</summary>
-    public static Process StartSelf(IEnumerable<string> args)
+    public static Process StartSelf(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         string? exe = Environment.ProcessPath;
         string dll = typeof(DescentCli).Assembly.Location;
@@ -76,6 +80,7 @@ internal sealed class TuneOptions
         };
         if (!self) info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         return Process.Start(info) ?? throw new InvalidOperationException("could not start a worker process");
     }
 }

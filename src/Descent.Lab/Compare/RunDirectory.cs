@@ -141,7 +141,8 @@ public sealed class RunDirectory : IMetricSink, IDisposable
     /// <summary>Deletes what descent compare writes in a run directory, and nothing else.</summary>
     private static void DeleteOwnFiles(string path)
     {
-        foreach (string file in new[] { ConfigFile, CsvFile, JsonlFile, ReportFile, Report.HtmlReport.OverlayFile })
+        // config.json goes last: it marks the directory as a comparison's, so an interrupted deletion can be repeated.
+        foreach (string file in new[] { CsvFile, JsonlFile, ReportFile, Report.HtmlReport.OverlayFile })
             File.Delete(System.IO.Path.Combine(path, file));
         foreach (string report in new[] { ReportFile, Report.HtmlReport.OverlayFile })
         {
@@ -153,8 +154,7 @@ public sealed class RunDirectory : IMetricSink, IDisposable
         foreach (string file in Directory.EnumerateFiles(path, "landscape-*.*"))
             if (System.IO.Path.GetExtension(file) is ".svg" or ".txt" or ".png") File.Delete(file);
         string checkpoints = System.IO.Path.Combine(path, ComparisonCheckpoints.FolderName);
-        if (!Directory.Exists(checkpoints)) return;
-        foreach (string run in Directory.EnumerateDirectories(checkpoints, "run-*"))
+        foreach (string run in Directory.Exists(checkpoints) ? Directory.EnumerateDirectories(checkpoints, "run-*") : [])
         {
             foreach (string file in Directory.EnumerateFiles(run))
             {
@@ -164,7 +164,8 @@ public sealed class RunDirectory : IMetricSink, IDisposable
             }
             if (!Directory.EnumerateFileSystemEntries(run).Any()) Directory.Delete(run);
         }
-        if (!Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
+        if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
+        File.Delete(System.IO.Path.Combine(path, ConfigFile));
     }
 
     /// <summary>Writes config.json (atomically).</summary>

@@ -16,6 +16,9 @@ public sealed class DirectoryLock : IDisposable
     /// <summary>The lock file's name inside the locked directory.</summary>
     public const string FileName = ".descent.lock";
 
+    /// <summary>The tokens of the locks this process holds: a lock file with this process's id is live only if it is one of them.</summary>
+    private static readonly HashSet<string> HeldTokens = [];
+
     private readonly string _token;
     private bool _released;
 
@@ -47,7 +50,11 @@ public sealed class DirectoryLock : IDisposable
         string? note = null;
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            if (TryCreate(file, token)) return new DirectoryLock(directory, token, note);
+            if (TryCreate(file, token))
+            {
+                lock (HeldTokens) HeldTokens.Add(token);
+                return new DirectoryLock(directory, token, note);
+            }
             var holder = Holder.Read(file);
             if (holder is null)
             {
@@ -81,6 +88,7 @@ public sealed class DirectoryLock : IDisposable
     {
         if (_released) return;
         _released = true;
+        lock (HeldTokens) HeldTokens.Remove(_token);
         try
         {
             if (File.Exists(FilePath) && File.ReadAllText(FilePath) == _token) File.Delete(FilePath);
@@ -92,8 +100,11 @@ public sealed class DirectoryLock : IDisposable
     /// <summary>What a lock file says about its holder.</summary>
     private sealed record Holder(int Pid, string Host, string Started)
     {
+        /// <summary>Whether the lock file's text is a token this process holds.</summary>
+        public bool HeldByThisProcess { get; init; }
+
         /// <summary>Same host and no process with the id: the holder died without releasing the lock.</summary>
-        public bool IsStale => Host == Environment.MachineName && !IsRunning(Pid);
+        public bool IsStale => Host == Environment.MachineName && !IsRunning(Pid, HeldByThisProcess);
 
         public static Holder? Read(string file)
         {
@@ -101,17 +112,27 @@ public sealed class DirectoryLock : IDisposable
             try { text = File.ReadAllText(file); }
             catch (FileNotFoundException) { return null; }
             catch (IOException) { return null; }
-            if (text.Length == 0) return null;
+            if (text.Length == 0)
+            {
+                // Created but not yet written: being taken right now, or its writer was killed in between (then it
+                // stays empty: after a few seconds it is treated as stale).
+                bool old = DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > TimeSpan.FromSeconds(5);
+                return old ? new Holder(0, Environment.MachineName, "an unknown time") : null;
+            }
             var fields = text.Split('\n').Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
             if (!fields.TryGetValue("pid", out var pidText) || !int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
                 return new Holder(0, Environment.MachineName, "an unknown time");   // unreadable: treated as stale (pid 0 is never ours)
-            return new Holder(pid, fields.GetValueOrDefault("host", "an unknown host"), fields.GetValueOrDefault("started", "an unknown time"));
+            bool held;
+            lock (HeldTokens) held = HeldTokens.Contains(text);
+            return new Holder(pid, fields.GetValueOrDefault("host", "an unknown host"), fields.GetValueOrDefault("started", "an unknown time")) { HeldByThisProcess = held };
         }
 
-        private static bool IsRunning(int pid)
+        private static bool IsRunning(int pid, bool heldHere)
         {
             if (pid <= 0) return false;
-            if (pid == Environment.ProcessId) return true;
+            // A lock with this process's own id is live only if this process took it; otherwise an earlier process
+            // that had the same id (PID 1 in a container, say) left it behind.
+            if (pid == Environment.ProcessId) return heldHere;
             try
             {
                 using var process = Process.GetProcessById(pid);

@@ -159,6 +159,7 @@ public sealed class Trainer
             }
             for (int epoch = NextEpoch; epoch <= lastEpoch; epoch++)
             {
+                if (_stopRequested) return _history;   // asked between epochs (from Evaluated or EpochDone)
                 if (!TrainEpoch(epoch, observers)) return _history;
                 var result = _history[^1];
                 foreach (var o in observers) o.Evaluated(this, new EvaluationResult(epoch, _step, result.TestLoss, result.TestAccuracy));
@@ -242,21 +243,11 @@ public sealed class Trainer
         _arena.Reset();   // the previous step's tensors stay valid until here, for the observers
         var inputs = Inputs(batch, _data.Train);
         Tensor? output = null;
-        Tensor Closure()
-        {
-            Optimizer.ZeroGrad();
-            var o = Model.Forward(inputs);
-            output ??= o;
-            var l = _problem.Loss(o, batch.LabelSpan);
-            l.Backward();
-            return l;
-        }
-
         float value;
         long skippedBefore = Optimizer.SkippedSteps;
         try
         {
-            if (Optimizer.RequiresClosure) value = Optimizer.Step(Closure).Item();
+            if (Optimizer.RequiresClosure) (value, output) = StepWithClosure(inputs, batch);
             else
             {
                 output = Model.Forward(inputs);
@@ -290,6 +281,26 @@ public sealed class Trainer
         _seen += batch.Count;
         if (_countsAccuracy) _correct += CountCorrect(output!, batch.LabelSpan);
         return (value, false, output!);
+    }
+
+    /// <summary>
+    /// A step of an optimizer that evaluates the loss itself (LBFGS), through a closure over the minibatch: the first
+    /// evaluation's loss and output. Apart from <see cref="TakeStep"/> so that other optimizers' steps allocate no closure.
+    /// </summary>
+    private (float Loss, Tensor Output) StepWithClosure(Tensor inputs, Batch batch)
+    {
+        Tensor? output = null;
+        Tensor Closure()
+        {
+            Optimizer.ZeroGrad();
+            var o = Model.Forward(inputs);
+            output ??= o;
+            var l = _problem.Loss(o, batch.LabelSpan);
+            l.Backward();
+            return l;
+        }
+        float value = Optimizer.Step(Closure).Item();
+        return (value, output!);
     }
 
     private (double, bool, Tensor) NonFiniteLoss(float value, Batch batch, int epoch, long step, Tensor output)

@@ -31,6 +31,6 @@ public static partial class StorageUrl
     /// <summary>The URL with the password replaced by ***.</summary>
     public static string Mask(string url) => Password().Replace(url, "$1***@");
 
-    [GeneratedRegex(@"^([a-z]+://[^:/@]*:)[^@]*@")]
+    [GeneratedRegex(@"^([a-z]+://[^:/@]*:).*@", RegexOptions.IgnoreCase)]
     private static partial Regex Password();
 }

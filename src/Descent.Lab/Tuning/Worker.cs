@@ -87,14 +87,24 @@ public sealed class Worker
             catch (StudyStorageException) { }   // a lost connection: the next beat tries again; the lease covers a few misses
         }, null, _lease.Heartbeat, _lease.Heartbeat);
         int maxEpochs = _study.EpochsOf(trial.Params);
-        var outcome = _runner.Run(trial, (epoch, value) =>
+        TrialOutcome outcome;
+        try
         {
-            if (!Retry(() => _storage.Report(trial.Id, Id, trial.Attempt, epoch, value))) { Interlocked.Exchange(ref lost, 1); return true; }
-            if (_pruner is null) return false;
-            var trials = Timed(() => _storage.Trials(_studyId, withIntermediate: true));
-            var me = trials.First(t => t.Id == trial.Id);
-            return _pruner.ShouldPrune(me, epoch, maxEpochs, trials);
-        }, () => Volatile.Read(ref lost) == 1);
+            outcome = _runner.Run(trial, (epoch, value) =>
+            {
+                if (!Retry(() => _storage.Report(trial.Id, Id, trial.Attempt, epoch, value))) { Interlocked.Exchange(ref lost, 1); return true; }
+                if (_pruner is null) return false;
+                var trials = Timed(() => _storage.Trials(_studyId, withIntermediate: true));
+                var me = trials.First(t => t.Id == trial.Id);
+                return _pruner.ShouldPrune(me, epoch, maxEpochs, trials);
+            }, () => Volatile.Read(ref lost) == 1);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StudyStorageException))
+        {
+            // A trial that cannot run (a damaged checkpoint, a full disk, settings its optimizer refuses) fails on its
+            // own, with the reason; it does not take the worker down, nor come back to kill the next one.
+            outcome = new TrialOutcome(TrialState.Failed, null, $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
         heartbeat.Dispose();
         if (outcome.State == TrialState.Running || Volatile.Read(ref lost) == 1)
         {
