@@ -55,6 +55,8 @@ public sealed class TrialRunner
         }
         var stop = new StopObserver(abandon);
         double last = double.NaN;
+        // Epochs every seed had finished before a retry were reported, and judged by the pruner, by the earlier attempt.
+        int firstNew = runs.Min(r => r.Trainer.History.Count) + 1;
         try
         {
             for (int epoch = 1; epoch <= epochs; epoch++)
@@ -66,7 +68,7 @@ public sealed class TrialRunner
                         if (stop.Stopped) return new TrialOutcome(TrialState.Running, null, "abandoned: the lease was lost");
                     }
                 last = runs.Average(r => _study.Objective.Read(r.Trainer.History[epoch - 1]));
-                if (epochDone(epoch, last)) return new TrialOutcome(TrialState.Pruned, last, $"pruned after epoch {epoch}");
+                if (epoch >= firstNew && epochDone(epoch, last)) return new TrialOutcome(TrialState.Pruned, last, $"pruned after epoch {epoch}");
             }
         }
         catch (TrainingDivergedException e)

@@ -13,7 +13,7 @@ public class PostgresStorageTests(PostgresCluster cluster, ITestOutputHelper log
     [Fact]
     public void ParallelWorkersClaimEveryTrialExactlyOnce()
     {
-        if (cluster.Url is null) { log.WriteLine("PostgreSQL is not installed: run scripts/setup.sh"); return; }
+        Assert.True(cluster.Url is not null, "PostgreSQL is not installed: run scripts/setup.sh");
         string url = cluster.NewDatabase();
         using var storage = StorageUrl.Open(url);
         Assert.Equal(url.Replace("secret", "***"), storage.DisplayUrl);
@@ -37,7 +37,7 @@ public class PostgresStorageTests(PostgresCluster cluster, ITestOutputHelper log
     [Fact]
     public void AStaleTrialIsRetriedOnTheServersClock()
     {
-        if (cluster.Url is null) return;
+        Assert.True(cluster.Url is not null, "PostgreSQL is not installed: run scripts/setup.sh");
         using var storage = StorageUrl.Open(cluster.NewDatabase());
         long id = storage.CreateOrJoin(SqliteStorageTests.Study(1));
         var lease = new LeasePolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(1500), 2);
@@ -53,7 +53,8 @@ public class PostgresStorageTests(PostgresCluster cluster, ITestOutputHelper log
     [Fact]
     public void AKilledWorkersTrialIsResumedOnPostgres()
     {
-        if (cluster.Url is null || !File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) return;
+        Assert.True(cluster.Url is not null, "PostgreSQL is not installed: run scripts/setup.sh");
+        Assert.True(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), "Fashion-MNIST is not installed: run scripts/setup.sh");
         string dir = Path.Combine(Path.GetTempPath(), "descent-pgkill-" + Guid.NewGuid().ToString("N"));
         try { TuneKillTests.RunKillTest(cluster.NewDatabase(), log, dir); }
         finally { try { Directory.Delete(dir, true); } catch (IOException) { } }

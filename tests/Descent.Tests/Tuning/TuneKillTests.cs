@@ -36,7 +36,7 @@ public class TuneKillTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void AKilledWorkersTrialIsResumedAndTheStudyEndsWithExactlyTheBudget()
     {
-        if (!File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) return;   // scripts/setup.sh installs it
+        Assert.True(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), "Fashion-MNIST is not installed: run scripts/setup.sh");
         string url = "sqlite:///" + Path.Combine(_dir, "study.db");
         RunKillTest(url, log, _dir);
     }
