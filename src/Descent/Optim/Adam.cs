@@ -8,27 +8,12 @@ namespace Descent.Optim;
 /// The hyper-parameters Adam and its variants (<see cref="Adam"/>, <see cref="AdamW"/>, <see cref="Adamax"/>,
 /// <see cref="NAdam"/>, <see cref="RAdam"/>) share, validated as torch.optim validates them.
 /// </summary>
-public abstract class AdamFamilyOptions : OptimizerOptions, IBetaOptions
+public abstract class AdamFamilyOptions : BetaOptions
 {
-    private double _beta1 = 0.9, _beta2 = 0.999, _eps = 1e-8, _weightDecay;
+    private double _eps = 1e-8, _weightDecay;
 
-    /// <summary>β₁, the decay of the first-moment average m, in [0, 1) (default 0.9; torch's betas[0]).</summary>
-    public double Beta1 { get => _beta1; set => _beta1 = Check.UnitInterval(value, nameof(Beta1), "beta parameter at index 0 (beta1)"); }
-
-    /// <summary>β₂, the decay of the second-moment average v, in [0, 1) (default 0.999; torch's betas[1]).</summary>
-    public double Beta2 { get => _beta2; set => _beta2 = Check.UnitInterval(value, nameof(Beta2), "beta parameter at index 1 (beta2)"); }
-
-    /// <summary>Both betas, as torch's <c>betas</c> pair; both are checked before either is changed.</summary>
-    public (double Beta1, double Beta2) Betas
-    {
-        get => (Beta1, Beta2);
-        set
-        {
-            Check.UnitInterval(value.Beta1, nameof(Beta1), "beta parameter at index 0 (beta1)");
-            Check.UnitInterval(value.Beta2, nameof(Beta2), "beta parameter at index 1 (beta2)");
-            (Beta1, Beta2) = value;
-        }
-    }
+    /// <summary>Betas (0.9, 0.999), as torch's Adam family.</summary>
+    protected AdamFamilyOptions() : base(0.9, 0.999) { }
 
     /// <summary>ε, added to the denominator for numerical stability, a finite number ≥ 0 (default 1e-8).</summary>
     public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }

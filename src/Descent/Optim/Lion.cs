@@ -4,30 +4,12 @@ using Descent.Tensors;
 namespace Descent.Optim;
 
 /// <summary>Hyper-parameters of <see cref="Lion"/>, with the reference implementation's names and defaults.</summary>
-public sealed class LionOptions : OptimizerOptions, IBetaOptions
+public sealed class LionOptions : BetaOptions
 {
-    private double _beta1 = 0.9, _beta2 = 0.99, _weightDecay;
+    private double _weightDecay;
 
-    /// <summary>Lion's defaults: lr 1e-4, betas (0.9, 0.99), weight decay 0.</summary>
-    public LionOptions() => Lr = 1e-4;
-
-    /// <summary>β₁, the interpolation of momentum and gradient whose sign is the update, in [0, 1) (default 0.9).</summary>
-    public double Beta1 { get => _beta1; set => _beta1 = Check.UnitInterval(value, nameof(Beta1), "beta parameter at index 0 (beta1)"); }
-
-    /// <summary>β₂, the decay of the momentum m, in [0, 1) (default 0.99).</summary>
-    public double Beta2 { get => _beta2; set => _beta2 = Check.UnitInterval(value, nameof(Beta2), "beta parameter at index 1 (beta2)"); }
-
-    /// <summary>Both betas, as the reference's <c>betas</c> pair; both are checked before either is changed.</summary>
-    public (double Beta1, double Beta2) Betas
-    {
-        get => (Beta1, Beta2);
-        set
-        {
-            Check.UnitInterval(value.Beta1, nameof(Beta1), "beta parameter at index 0 (beta1)");
-            Check.UnitInterval(value.Beta2, nameof(Beta2), "beta parameter at index 1 (beta2)");
-            (_beta1, _beta2) = value;
-        }
-    }
+    /// <summary>Lion's defaults: lr 1e-4, betas (0.9, 0.99) (β₁ interpolates momentum and gradient for the update's sign, β₂ decays the momentum m), weight decay 0.</summary>
+    public LionOptions() : base(0.9, 0.99) => Lr = 1e-4;
 
     /// <summary>The decoupled weight decay λ, ≥ 0 (default 0): θ ← θ(1 − ηλ) before each update.</summary>
     public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
