@@ -5,6 +5,7 @@ using Descent.Lab.Compare;
 using Descent.Lab.Locking;
 using Descent.Lab.Problems;
 using Descent.Lab.Report;
+using Descent.Lab.Schedules;
 using Descent.Lab.Surfaces;
 using Descent.Lab.Training;
 using Descent.Nn;

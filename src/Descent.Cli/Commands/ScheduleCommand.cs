@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Descent.Cli.Rendering;
 using Descent.Lab.Charts;
+using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Nn;
 using Descent.Schedules;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Lab.Schedules;
 using Descent.Schedules;
 
 namespace Descent.Cli.Commands;

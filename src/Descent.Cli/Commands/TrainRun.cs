@@ -2,6 +2,7 @@ using System.Globalization;
 using Descent.Checkpoints;
 using Descent.Lab.Locking;
 using Descent.Lab.Problems;
+using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Schedules;
 using Descent.Threading;

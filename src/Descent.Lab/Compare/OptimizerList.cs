@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Optim;
 using Descent.Schedules;

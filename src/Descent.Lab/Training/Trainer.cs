@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Descent.Data;
 using Descent.Lab.Problems;
+using Descent.Lab.Schedules;
 using Descent.Nn;
 using Descent.Optim;
 using Descent.Schedules;

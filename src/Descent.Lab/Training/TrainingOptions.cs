@@ -1,3 +1,4 @@
+using Descent.Lab.Schedules;
 using Descent.Optim;
 using Descent.Schedules;
 

@@ -34,7 +34,7 @@ public abstract class Scheduler
 
     /// <summary>
     /// How many <c>Step</c> calls this scheduler allows after it is built, or null for any number. A run longer
-    /// than this fails part-way (torch raises there too), so <see cref="ScheduleSet.CheckRunLength"/> compares it
+    /// than this fails part-way (torch raises there too), so the lab's <c>ScheduleSet.CheckRunLength</c> compares it
     /// with the run's length before training.
     /// </summary>
     public virtual long? MaxSteps => null;

@@ -8,7 +8,7 @@ namespace Descent.Schedules;
 /// Every torch.optim.lr_scheduler class by name ("StepLR", "OneCycleLR", ...; case-insensitive), built from options
 /// given by their torch keyword names (step_size, gamma, milestones, T_max, eta_min, ...). Numbers may be given as
 /// double or int, lists (milestones; per-group max_lr, base_momentum, min_lr, ...) as double[], modes as text.
-/// Used by <see cref="ScheduleSpec"/> and by the conformance recordings.
+/// Used by the lab's <c>ScheduleSpec</c> (schedules written as text) and by the conformance recordings.
 /// </summary>
 public static class SchedulerCatalog
 {
@@ -191,7 +191,7 @@ public static class SchedulerCatalog
     }
 
     /// <summary>An exception's message without the " (Parameter 'x')" and "Actual value was" suffixes, with the value.</summary>
-    internal static string CoreMessage(ArgumentException e)
+    public static string CoreMessage(ArgumentException e)
     {
         string m = e.Message;
         int cut = m.IndexOf(" (Parameter '", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Descent.Checkpoints;
+using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Optim;
 using Descent.Schedules;

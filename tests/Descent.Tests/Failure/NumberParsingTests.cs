@@ -1,6 +1,7 @@
 using System.Globalization;
 using Descent.Cli;
 using Descent.Lab.Compare;
+using Descent.Lab.Schedules;
 using Descent.Schedules;
 using Descent.Tests.Cli;
 

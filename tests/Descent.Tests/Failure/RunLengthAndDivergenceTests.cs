@@ -1,6 +1,7 @@
 using Descent.Cli;
 using Descent.Data;
 using Descent.Lab.Problems;
+using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Nn;
 using Descent.Optim;

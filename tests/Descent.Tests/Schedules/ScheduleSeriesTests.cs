@@ -1,3 +1,5 @@
+using Descent.Cli.Rendering;
+using Descent.Lab.Schedules;
 using Descent.Schedules;
 using static Descent.Tests.Schedules.Probes;
 

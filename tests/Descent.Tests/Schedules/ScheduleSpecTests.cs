@@ -1,3 +1,4 @@
+using Descent.Lab.Schedules;
 using Descent.Schedules;
 using static Descent.Tests.Schedules.Probes;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Descent.Optim;
+using Descent.Schedules;
 
-namespace Descent.Schedules;
+namespace Descent.Lab.Schedules;
 
 /// <summary>When a scheduler built from a <see cref="ScheduleSpec"/> is stepped.</summary>
 public enum ScheduleUnit

@@ -1,4 +1,6 @@
-namespace Descent.Schedules;
+using Descent.Schedules;
+
+namespace Descent.Lab.Schedules;
 
 /// <summary>
 /// A scheduler built from a <see cref="ScheduleSpec"/>, with when to step it. A training loop calls

@@ -1,6 +1,7 @@
 using Descent.Optim;
+using Descent.Schedules;
 
-namespace Descent.Schedules;
+namespace Descent.Lab.Schedules;
 
 /// <summary>
 /// The schedules of one training run, built from <see cref="ScheduleSpec"/>s on one optimizer: at most one per

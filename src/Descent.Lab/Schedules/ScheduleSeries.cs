@@ -1,8 +1,9 @@
-using System.Globalization;
-using System.Text;
+using Descent.Nn;
 using Descent.Optim;
+using Descent.Schedules;
+using Descent.Tensors;
 
-namespace Descent.Schedules;
+namespace Descent.Lab.Schedules;
 
 /// <summary>One row of a <see cref="ScheduleSeries"/>: the values in effect for optimizer step <see cref="Step"/>.</summary>
 /// <param name="Step">The 0-based optimizer step.</param>
@@ -12,7 +13,7 @@ public sealed record ScheduleRow(long Step, long Epoch, IReadOnlyList<double> Va
 
 /// <summary>
 /// Schedules evaluated over N optimizer steps into rows of (step, epoch, lr, momentum, ...): what
-/// <c>descent schedule</c> prints (<see cref="ToTable"/>, <see cref="ToCsv"/>) or plots. The values of a row are those
+/// <c>descent schedule</c> prints or plots. The values of a row are those
 /// the optimizer uses for that step (read before it); the schedules are stepped as in training, per step or per epoch.
 /// </summary>
 public sealed class ScheduleSeries
@@ -47,7 +48,14 @@ public sealed class ScheduleSeries
     /// </summary>
     public static ScheduleSeries ForSgd(IReadOnlyList<ScheduleSpec> specs, int steps, double lr, double momentum = 0,
         int stepsPerEpoch = 1, int? epochs = null, IReadOnlyList<double>? metrics = null) =>
-        Record(new Sgd([ScheduleReplay.Parameter(0)], lr: lr, momentum: momentum), specs, steps, stepsPerEpoch, epochs, metrics);
+        Record(new Sgd([Probe()], lr: lr, momentum: momentum), specs, steps, stepsPerEpoch, epochs, metrics);
+
+    private static NamedParameter Probe()
+    {
+        var t = Tensor.Zeros(1);
+        t.RequiresGrad = true;
+        return new NamedParameter("probe", t);
+    }
 
     /// <summary>The most steps a series records: every value is kept in memory, so the count is bounded.</summary>
     public const int MaxSteps = 1_000_000;
@@ -92,33 +100,5 @@ public sealed class ScheduleSeries
             }
         }
         return new ScheduleSeries(columns.Select(c => c.Name).ToArray(), rows, set.ToString());
-    }
-
-    /// <summary>An aligned text table: step, epoch and the columns, values to 8 significant digits.</summary>
-    public string ToTable()
-    {
-        var header = new List<string> { "step", "epoch" };
-        header.AddRange(Columns);
-        var cells = Rows.Select(r => new List<string>
-        {
-            r.Step.ToString(CultureInfo.InvariantCulture),
-            r.Epoch.ToString(CultureInfo.InvariantCulture),
-        }.Concat(r.Values.Select(v => v.ToString("G8", CultureInfo.InvariantCulture))).ToList()).ToList();
-        var widths = header.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join("  ", header.Select((h, i) => h.PadLeft(widths[i]))));
-        foreach (var row in cells) sb.AppendLine(string.Join("  ", row.Select((c, i) => c.PadLeft(widths[i]))));
-        return sb.ToString();
-    }
-
-    /// <summary>CSV with a header (step,epoch,lr,...); values round-trip.</summary>
-    public string ToCsv()
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(",", new[] { "step", "epoch" }.Concat(Columns)));
-        foreach (var r in Rows)
-            sb.AppendLine(string.Join(",", new[] { r.Step.ToString(CultureInfo.InvariantCulture), r.Epoch.ToString(CultureInfo.InvariantCulture) }
-                .Concat(r.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
-        return sb.ToString();
     }
 }
