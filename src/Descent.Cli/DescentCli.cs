@@ -88,7 +88,7 @@ public static class DescentCli
         DirectoryLockedException => (ExitCodes.BadArguments, OneLine(e.Message)),
         InvalidOptionException o => (ExitCodes.BadArguments, OptionMessage(o)),
         ArgumentException a => (ExitCodes.BadArguments, OneLine(InvalidOptionException.ReasonOf(a))),
-        DatasetNotFoundException => (ExitCodes.BadData, OneLine(e.Message)),
+        DatasetNotFoundException d => (ExitCodes.BadData, OneLine(DatasetHelp.Message(d))),
         CheckpointFormatException or CheckpointWriteException => (ExitCodes.BadData, OneLine(e.Message)),
         NonFiniteGradientException => (ExitCodes.Diverged, OneLine(e.Message)),
         DataFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException

@@ -71,7 +71,7 @@ public sealed class Cifar10With3c3d : Problem
     /// <inheritdoc/>
     public override ProblemData LoadData(string? dataDirectory)
     {
-        string directory = new Cifar10Locator().Locate(dataDirectory);
+        string directory = new DatasetLocator(DatasetLayout.Cifar10).Locate(dataDirectory);
         var train = Cifar10Format.Load(directory, DataSplit.Train);
         var test = Cifar10Format.Load(directory, DataSplit.Test);
         var standardizer = ChannelStandardizer.Fit(train);
@@ -83,43 +83,4 @@ public sealed class Cifar10With3c3d : Problem
     /// <summary>Cross-entropy plus the L2 penalty on the weights of the last model created.</summary>
     public override Tensor Loss(Tensor output, ReadOnlySpan<int> labels) =>
         Losses.CrossEntropy(output, labels) + Regularization.L2(_penalized, WeightDecay);
-}
-
-/// <summary>Finds the MNIST files (the handwritten digits, not Fashion-MNIST) for mnist-2c2d.</summary>
-public static class MnistLocator
-{
-    /// <summary>The directories searched when none is given: /usr/share/datasets/mnist, then ~/.descent/data/mnist.</summary>
-    public static IReadOnlyList<string> DefaultCandidates() =>
-        ["/usr/share/datasets/mnist", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".descent", "data", "mnist")];
-
-    /// <summary>The directory holding the four MNIST files: <paramref name="dataDirectory"/> when given, else the first candidate that holds them.</summary>
-    /// <exception cref="DatasetNotFoundException">No directory holds the four files; the message says how to get them.</exception>
-    public static string Locate(string? dataDirectory, IReadOnlyList<string>? candidates = null)
-    {
-        if (!string.IsNullOrWhiteSpace(dataDirectory))
-        {
-            string directory = Path.GetFullPath(dataDirectory);
-            var missing = MnistFormat.MissingFiles(directory);
-            if (missing.Count == 0) return directory;
-            throw new DatasetNotFoundException(
-                (Directory.Exists(directory)
-                    ? $"The data directory {directory} is missing {string.Join(", ", missing)} (each may be raw or end in .gz)."
-                    : $"The data directory {directory} does not exist.") + Environment.NewLine + HowToGet(), [directory]);
-        }
-        candidates ??= DefaultCandidates();
-        foreach (string candidate in candidates)
-        {
-            if (MnistFormat.MissingFiles(candidate).Count == 0) return Path.GetFullPath(candidate);
-        }
-        throw new DatasetNotFoundException(
-            $"MNIST was not found. Looked in: {string.Join(", ", candidates)}.{Environment.NewLine}{HowToGet()}", candidates);
-    }
-
-    private static string HowToGet()
-    {
-        string nl = Environment.NewLine;
-        return $"MNIST (the handwritten digits) is not installed with Fashion-MNIST and is not downloaded automatically. To use it:{nl}" +
-            $"  - get the four IDX files {string.Join(", ", MnistFormat.FileNames.Select(n => n + ".gz"))} (the original MNIST distribution){nl}" +
-            $"  - put them in {DefaultCandidates()[1]}, or pass --data DIR naming the directory that holds them.";
-    }
 }

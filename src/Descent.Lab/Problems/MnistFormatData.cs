@@ -6,12 +6,13 @@ namespace Descent.Lab.Problems;
 internal static class MnistFormatData
 {
     /// <summary>
-    /// The training and test sets from <paramref name="dataDirectory"/>, else the default locations of Fashion-MNIST
-    /// (<paramref name="fashion"/>) or MNIST.
+    /// The training and test sets from <paramref name="dataDirectory"/>, else from the default directories of
+    /// Fashion-MNIST (<paramref name="fashion"/>) or MNIST.
     /// </summary>
     public static ProblemData Load(string? dataDirectory, bool fashion)
     {
-        string directory = fashion ? new DatasetLocator().Locate(dataDirectory) : MnistLocator.Locate(dataDirectory);
+        var layout = fashion ? DatasetLayout.FashionMnist : DatasetLayout.Mnist;
+        string directory = new DatasetLocator(layout).Locate(dataDirectory);
         var (train, test) = MnistFormat.LoadTrainAndTest(directory, MnistFormat.StandardClassCount, [1, 28, 28]);
         var standardizer = Standardizer.Fit(train);
         standardizer.Apply(train);

@@ -1,3 +1,4 @@
+using Descent.Cli;
 using Descent.Data;
 
 namespace Descent.Tests.Data;
@@ -88,9 +89,9 @@ public class Cifar10FormatTests
         var e = Assert.Throws<FileNotFoundException>(() => Cifar10Format.Load(dir.Path, DataSplit.Train));
         Assert.Contains("data_batch_3.bin", e.Message);
         Assert.Equal(["data_batch_3.bin"], Cifar10Format.MissingFiles(dir.Path));
-        var located = Assert.Throws<DatasetNotFoundException>(() => new Cifar10Locator().Locate(dir.Path));
+        var located = Assert.Throws<DatasetNotFoundException>(() => new DatasetLocator(DatasetLayout.Cifar10).Locate(dir.Path));
         Assert.Contains("data_batch_3.bin", located.Message);
-        Assert.Contains(Cifar10Locator.ProjectUrl, located.Message);
+        Assert.Contains(DatasetHelp.Cifar10Url, DatasetHelp.Message(located));
     }
 
     [Fact]
@@ -100,12 +101,13 @@ public class Cifar10FormatTests
         for (int f = 0; f < 5; f++) parent.Write(Path.Combine(Cifar10Format.DirectoryName, Cifar10Format.TrainFileNames[f]), Records(1, f));
         parent.Write(Path.Combine(Cifar10Format.DirectoryName, Cifar10Format.TestFileName), Records(1, 5));
         string inner = Path.Combine(parent.Path, Cifar10Format.DirectoryName);
-        Assert.Equal(inner, new Cifar10Locator().Locate(parent.Path));
-        Assert.Equal(inner, new Cifar10Locator().Locate(inner));
-        Assert.Equal(inner, new Cifar10Locator([Path.Combine(parent.Path, "nothing"), parent.Path]).Locate());
-        var none = Assert.Throws<DatasetNotFoundException>(() => new Cifar10Locator([Path.Combine(parent.Path, "nothing")]).Locate());
-        Assert.Contains("cifar-10-binary.tar.gz", none.Message);
-        Assert.Throws<DatasetNotFoundException>(() => new Cifar10Locator().Locate(Path.Combine(parent.Path, "absent")));
+        Assert.Equal(inner, new DatasetLocator(DatasetLayout.Cifar10).Locate(parent.Path));
+        Assert.Equal(inner, new DatasetLocator(DatasetLayout.Cifar10).Locate(inner));
+        Assert.Equal(inner, new DatasetLocator(DatasetLayout.Cifar10, [Path.Combine(parent.Path, "nothing"), parent.Path]).Locate());
+        var none = Assert.Throws<DatasetNotFoundException>(() => new DatasetLocator(DatasetLayout.Cifar10, [Path.Combine(parent.Path, "nothing")]).Locate());
+        Assert.Contains("cifar-10-batches-bin subdirectories", none.Message);
+        Assert.Contains("cifar-10-binary.tar.gz", DatasetHelp.Message(none));
+        Assert.Throws<DatasetNotFoundException>(() => new DatasetLocator(DatasetLayout.Cifar10).Locate(Path.Combine(parent.Path, "absent")));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Descent.Cli;
 using Descent.Data;
 
 namespace Descent.Tests.Data;
@@ -27,12 +28,25 @@ public sealed class DatasetLocatorTests : IDisposable
     {
         var locator = new DatasetLocator([Sub("a"), Sub("b")]);
         var e = Assert.Throws<DatasetNotFoundException>(() => locator.Locate());
-        Assert.Contains("sudo apt-get install dataset-fashion-mnist", e.Message);
-        Assert.Contains("--data DIR", e.Message);
-        Assert.Contains(Path.Combine(".descent", "data", "fashion-mnist"), e.Message);
-        Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
-        Assert.Contains(Sub("a"), e.Message);
+        Assert.Equal($"Fashion-MNIST was not found. Looked in: {Sub("a")}, {Sub("b")}.", e.Message);
         Assert.Equal([Sub("a"), Sub("b")], e.SearchedDirectories);
+        Assert.Same(DatasetLayout.FashionMnist, e.Layout);
+        Assert.Null(e.NamedDirectory);
+
+        string worded = DatasetHelp.Message(e);
+        Assert.StartsWith(e.Message, worded);
+        Assert.Contains("sudo apt-get install dataset-fashion-mnist", worded);
+        Assert.Contains("--data DIR", worded);
+        Assert.Contains(Path.Combine(".descent", "data", "fashion-mnist"), worded);
+        Assert.Contains("train-images-idx3-ubyte.gz", worded);
+    }
+
+    [Fact]
+    public void TheCoreMessageLeavesTheCommandLineToTheCommand()
+    {
+        var e = Assert.Throws<DatasetNotFoundException>(() => new DatasetLocator([Sub("a")]).Locate());
+        Assert.DoesNotContain("--data", e.Message);
+        Assert.DoesNotContain("apt-get", e.Message);
     }
 
     [Fact]
@@ -48,6 +62,8 @@ public sealed class DatasetLocatorTests : IDisposable
         Assert.Contains(partial.Path, e.Message);
         Assert.Contains("train-images-idx3-ubyte, train-labels-idx1-ubyte", e.Message);
         Assert.DoesNotContain("t10k-images-idx3-ubyte,", e.Message);
+        Assert.Equal(partial.Path, e.NamedDirectory);
+        Assert.Equal(["train-images-idx3-ubyte", "train-labels-idx1-ubyte"], e.MissingFiles);
     }
 
     [Fact]
@@ -70,7 +86,7 @@ public sealed class DatasetLocatorTests : IDisposable
     [Fact]
     public void DefaultCandidatesStartWithTheDebianDirectory()
     {
-        IReadOnlyList<string> candidates = DatasetLocator.DefaultCandidates();
+        IReadOnlyList<string> candidates = new DatasetLocator().Candidates;
         Assert.Equal("/usr/share/datasets/fashion-mnist", candidates[0]);
         Assert.EndsWith(Path.Combine(".descent", "data", "fashion-mnist"), candidates[1]);
         Assert.EndsWith(Path.Combine(".descent", "data"), candidates[2]);

@@ -1,3 +1,4 @@
+using Descent.Cli;
 using Descent.Data;
 using Descent.Lab.Problems;
 using Descent.Lab.Training;
@@ -49,12 +50,12 @@ public class ConvNetTests
     {
         string nowhere = Path.Combine(Path.GetTempPath(), "descent-missing-" + Guid.NewGuid().ToString("N"));
         var cifar = Assert.Throws<DatasetNotFoundException>(() => ProblemCatalog.Get("cifar10-3c3d").LoadData(nowhere));
-        Assert.Contains("https://www.cs.toronto.edu/~kriz/cifar.html", cifar.Message);
-        Assert.Contains("--data", cifar.Message);
+        Assert.Contains("https://www.cs.toronto.edu/~kriz/cifar.html", DatasetHelp.Message(cifar));
+        Assert.Contains("--data", DatasetHelp.Message(cifar));
         var mnist = Assert.Throws<DatasetNotFoundException>(() => ProblemCatalog.Get("mnist-2c2d").LoadData(nowhere));
-        Assert.Contains("MNIST", mnist.Message);
-        Assert.Contains("--data", mnist.Message);
-        var searched = Assert.Throws<DatasetNotFoundException>(() => MnistLocator.Locate(null, [nowhere]));
+        Assert.Contains("MNIST", DatasetHelp.Message(mnist));
+        Assert.Contains("--data", DatasetHelp.Message(mnist));
+        var searched = Assert.Throws<DatasetNotFoundException>(() => new DatasetLocator(DatasetLayout.Mnist, [nowhere]).Locate());
         Assert.Contains(nowhere, searched.Message);
     }
 
