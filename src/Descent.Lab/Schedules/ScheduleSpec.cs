@@ -267,7 +267,7 @@ public sealed class ScheduleSpec
                 // Without steps, the ramp reaches its end in the run's last step (or epoch): the value used there.
                 long steps = o.Has("steps") ? o.RequiredInteger("steps") : Math.Max(1, RunOr("steps") - 1);
                 o.EnsureAllUsed(Name);
-                make = _ => new LinearSchedule(start, end, steps);
+                make = _ => Schedule.Linear(start, end, steps);
                 break;
             }
             case "warmup_cosine":
@@ -277,7 +277,7 @@ public sealed class ScheduleSpec
                 long total = o.Has("total") ? o.RequiredInteger("total") : RunOr("total");
                 double start = o.Number("start", 0), end = o.Number("end", 0);
                 o.EnsureAllUsed(Name);
-                make = current => new WarmupCosineSchedule(peak ?? current, warmup, total, start, end);
+                make = current => Schedule.WarmupCosine(peak ?? current, warmup, total, start, end);
                 break;
             }
             default:
@@ -291,7 +291,7 @@ public sealed class ScheduleSpec
                 double start = o.Number("start", 0), end = o.Number("end", 0);
                 var shape = o.Choice("shape", DecayShape.Linear, ("linear", DecayShape.Linear), ("cosine", DecayShape.Cosine), ("sqrt", DecayShape.Sqrt));
                 o.EnsureAllUsed(Name);
-                make = current => new WarmupStableDecaySchedule(peak ?? current, warmup, stable, decay, start, end, shape);
+                make = current => Schedule.WarmupStableDecay(peak ?? current, warmup, stable, decay, start, end, shape);
                 break;
             }
         }

@@ -40,4 +40,27 @@ public static class Check
     /// <summary>A number in [0, 1].</summary>
     public static double ClosedUnitInterval(double value, string name, string what) =>
         value >= 0 && value <= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be in [0, 1]");
+
+    /// <summary>A finite number.</summary>
+    public static double Finite(double value, string name, string what) =>
+        double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be a finite number");
+
+    /// <summary>An integer ≥ <paramref name="minimum"/>.</summary>
+    public static long AtLeast(long value, long minimum, string name, string what) =>
+        value >= minimum ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be an integer >= {minimum}");
+
+    /// <summary>Strictly increasing integers, each ≥ <paramref name="minimum"/>, as a new array.</summary>
+    public static long[] Increasing(IReadOnlyList<long> values, long minimum, string name, string what)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        var result = values.ToArray();
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (result[i] < minimum)
+                throw new ArgumentOutOfRangeException(name, result[i], $"{what} must be integers >= {minimum}");
+            if (i > 0 && result[i] <= result[i - 1])
+                throw new ArgumentException($"{what} must be strictly increasing, got {string.Join(", ", result)}", name);
+        }
+        return result;
+    }
 }

@@ -19,6 +19,13 @@ public class ParamGroup
 
     /// <summary>The group's hyper-parameters.</summary>
     public OptimizerOptions Options { get; }
+
+    /// <summary>
+    /// The entries PyTorch's schedulers add to a group's dict ("initial_lr"; OneCycleLR's "max_lr", "min_lr",
+    /// "max_momentum", "base_momentum"). They belong to the group, not to one scheduler: the first scheduler built on
+    /// it sets "initial_lr" and later ones (in SequentialLR, ChainedScheduler) read it, as in torch.
+    /// </summary>
+    internal Dictionary<string, double> SchedulerEntries { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A parameter group whose options have the optimizer's own type.</summary>

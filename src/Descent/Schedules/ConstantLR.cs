@@ -19,7 +19,7 @@ public sealed class ConstantLR : LRScheduler
     {
         Factor = factor > 0 && factor <= 1 ? factor
             : throw new ArgumentOutOfRangeException(nameof(factor), factor, "the constant factor must be in (0, 1]");
-        TotalIters = Require.AtLeast(totalIters, 1, nameof(totalIters), "total_iters");
+        TotalIters = Check.AtLeast(totalIters, 1, nameof(totalIters), "total_iters");
         Start();
     }
 

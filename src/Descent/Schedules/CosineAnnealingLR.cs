@@ -24,8 +24,8 @@ public sealed class CosineAnnealingLR : LRScheduler
     /// <param name="etaMin">The minimum learning rate, a finite number ≥ 0 (default 0).</param>
     public CosineAnnealingLR(Optimizer optimizer, long tMax, double etaMin = 0) : base(optimizer)
     {
-        TMax = Require.AtLeast(tMax, 1, nameof(tMax), "T_max");
-        EtaMin = Require.NonNegative(etaMin, nameof(etaMin), "eta_min");
+        TMax = Check.AtLeast(tMax, 1, nameof(tMax), "T_max");
+        EtaMin = Check.NonNegative(etaMin, nameof(etaMin), "eta_min");
         Start();
     }
 

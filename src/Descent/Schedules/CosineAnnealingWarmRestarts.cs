@@ -23,9 +23,9 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
     /// <param name="etaMin">The minimum learning rate, a finite number ≥ 0 (default 0).</param>
     public CosineAnnealingWarmRestarts(Optimizer optimizer, long t0, long tMult = 1, double etaMin = 0) : base(optimizer)
     {
-        T0 = Require.AtLeast(t0, 1, nameof(t0), "T_0");
-        TMult = Require.AtLeast(tMult, 1, nameof(tMult), "T_mult");
-        EtaMin = Require.NonNegative(etaMin, nameof(etaMin), "eta_min");
+        T0 = Check.AtLeast(t0, 1, nameof(t0), "T_0");
+        TMult = Check.AtLeast(tMult, 1, nameof(tMult), "T_mult");
+        EtaMin = Check.NonNegative(etaMin, nameof(etaMin), "eta_min");
         _tI = T0;
         _tCur = -1;
         Start();

@@ -72,20 +72,20 @@ public sealed class CyclicLR : LRScheduler
         : base(optimizer)
     {
         int groups = GroupCount;
-        var baseLrs = baseLr.Resolve(groups, nameof(baseLr), (v, n) => Require.NonNegative(v, n, "base_lr"));
-        _maxLrs = maxLr.Resolve(groups, nameof(maxLr), (v, n) => Require.NonNegative(v, n, "max_lr"));
-        double up = Require.AtLeast(stepSizeUp, 1, nameof(stepSizeUp), "step_size_up");
-        double down = stepSizeDown is { } d ? Require.AtLeast(d, 1, nameof(stepSizeDown), "step_size_down") : up;
+        var baseLrs = baseLr.Resolve(groups, nameof(baseLr), (v, n) => Check.NonNegative(v, n, "base_lr"));
+        _maxLrs = maxLr.Resolve(groups, nameof(maxLr), (v, n) => Check.NonNegative(v, n, "max_lr"));
+        double up = Check.AtLeast(stepSizeUp, 1, nameof(stepSizeUp), "step_size_up");
+        double down = stepSizeDown is { } d ? Check.AtLeast(d, 1, nameof(stepSizeDown), "step_size_down") : up;
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown cyclic mode");
-        Gamma = Require.Positive(gamma, nameof(gamma), "gamma");
+        Gamma = Check.Positive(gamma, nameof(gamma), "gamma");
         if (scaleMode is { } sm && !Enum.IsDefined(sm)) throw new ArgumentOutOfRangeException(nameof(scaleMode), sm, "unknown scale mode");
         if (scaleMode is not null && scaleFn is null)
             throw new ArgumentException("scale_mode applies only with a custom scale_fn (the mode sets it otherwise)", nameof(scaleMode));
         if (cycleMomentum)
         {
             _momentum = MomentumDriver.For(optimizer, allowBetas: false, nameof(CyclicLR), nameof(cycleMomentum));
-            _baseMomentums = (baseMomentum ?? 0.8).Resolve(groups, nameof(baseMomentum), (v, n) => Require.NonNegative(v, n, "base_momentum"));
-            _maxMomentums = (maxMomentum ?? 0.9).Resolve(groups, nameof(maxMomentum), (v, n) => Require.NonNegative(v, n, "max_momentum"));
+            _baseMomentums = (baseMomentum ?? 0.8).Resolve(groups, nameof(baseMomentum), (v, n) => Check.NonNegative(v, n, "base_momentum"));
+            _maxMomentums = (maxMomentum ?? 0.9).Resolve(groups, nameof(maxMomentum), (v, n) => Check.NonNegative(v, n, "max_momentum"));
         }
 
         _totalSize = up + down;

@@ -14,7 +14,7 @@ public sealed class ExponentialLR : LRScheduler
     /// <param name="gamma">The factor per epoch, a finite number ≥ 0.</param>
     public ExponentialLR(Optimizer optimizer, double gamma) : base(optimizer)
     {
-        Gamma = Require.NonNegative(gamma, nameof(gamma), "gamma");
+        Gamma = Check.NonNegative(gamma, nameof(gamma), "gamma");
         Start();
     }
 

@@ -6,7 +6,7 @@ namespace Descent.Schedules;
 /// Drives any hyper-parameter of every parameter group from a pure <see cref="ISchedule"/>: after building, the
 /// value is <c>schedule[0]</c>, and after n calls to <see cref="LRScheduler.Step()"/> it is <c>schedule[n]</c>.
 /// The seed's momentum ramp ("initialized at 0.5 and gradually increased to 0.9 over multiple epochs") is
-/// <c>new HyperParameterScheduler(sgd, HyperParameter.Momentum, LinearSchedule.MomentumRamp(epochs))</c>, stepped
+/// <c>new HyperParameterScheduler(sgd, HyperParameter.Momentum, Schedule.MomentumRamp(epochs))</c>, stepped
 /// per epoch.
 /// </summary>
 /// <remarks>
@@ -26,7 +26,7 @@ public sealed class HyperParameterScheduler : LRScheduler
     public HyperParameterScheduler(Optimizer optimizer, HyperParameter target, IReadOnlyList<ISchedule> schedules) : base(optimizer)
     {
         Target = target ?? throw new ArgumentNullException(nameof(target));
-        _schedules = Require.OnePerGroup(schedules, optimizer, nameof(schedules), "schedules").ToArray();
+        _schedules = OnePerGroup(schedules, optimizer, nameof(schedules), "schedules").ToArray();
         if (!Target.AppliesTo(optimizer.DefaultOptions))
             throw new ArgumentException($"{optimizer.DefaultOptions.GetType().Name} has no {Target.Name} to schedule", nameof(target));
         Start();

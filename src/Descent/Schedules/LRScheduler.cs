@@ -32,7 +32,11 @@ public abstract class LRScheduler : Scheduler
     {
         _baseLrs = new double[GroupCount];
         for (int i = 0; i < _baseLrs.Length; i++)
-            _baseLrs[i] = GroupKeys.SetDefault(Optimizer.ParamGroups[i], "initial_lr", GroupOptions(i).Lr);
+        {
+            var entries = Optimizer.ParamGroups[i].SchedulerEntries;
+            entries.TryAdd("initial_lr", GroupOptions(i).Lr);   // Python's group.setdefault("initial_lr", lr)
+            _baseLrs[i] = entries["initial_lr"];
+        }
         Step();
     }
 

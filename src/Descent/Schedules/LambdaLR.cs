@@ -18,7 +18,7 @@ public sealed class LambdaLR : LRScheduler
     /// <summary>Uses one function per group, in group order.</summary>
     public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambdas) : base(optimizer)
     {
-        _lambdas = Require.OnePerGroup(lrLambdas, optimizer, nameof(lrLambdas), "lr lambdas").ToArray();
+        _lambdas = OnePerGroup(lrLambdas, optimizer, nameof(lrLambdas), "lr lambdas").ToArray();
         Start();
     }
 

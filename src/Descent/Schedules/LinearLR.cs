@@ -22,7 +22,7 @@ public sealed class LinearLR : LRScheduler
             : throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "the starting factor must be in (0, 1]");
         EndFactor = endFactor >= 0 && endFactor <= 1 ? endFactor
             : throw new ArgumentOutOfRangeException(nameof(endFactor), endFactor, "the ending factor must be in [0, 1]");
-        TotalIters = Require.AtLeast(totalIters, 1, nameof(totalIters), "total_iters");
+        TotalIters = Check.AtLeast(totalIters, 1, nameof(totalIters), "total_iters");
         Start();
     }
 

@@ -18,8 +18,8 @@ public sealed class MultiStepLR : LRScheduler
     /// <param name="gamma">The decay factor, a finite number ≥ 0 (default 0.1).</param>
     public MultiStepLR(Optimizer optimizer, IReadOnlyList<long> milestones, double gamma = 0.1) : base(optimizer)
     {
-        _milestones = Require.Increasing(milestones, 0, nameof(milestones), "milestones");
-        Gamma = Require.NonNegative(gamma, nameof(gamma), "gamma");
+        _milestones = Check.Increasing(milestones, 0, nameof(milestones), "milestones");
+        Gamma = Check.NonNegative(gamma, nameof(gamma), "gamma");
         Start();
     }
 

@@ -62,15 +62,15 @@ public sealed class OneCycleLR : LRScheduler
         {
             if (epochs is not null || stepsPerEpoch is not null)
                 throw new ArgumentException("give total_steps, or epochs and steps_per_epoch, not both", nameof(totalSteps));
-            TotalSteps = Require.AtLeast(total, 1, nameof(totalSteps), "total_steps");
+            TotalSteps = Check.AtLeast(total, 1, nameof(totalSteps), "total_steps");
         }
         else if (epochs is null && stepsPerEpoch is null)
             throw new ArgumentException("either total_steps or epochs and steps_per_epoch are required", nameof(totalSteps));
         else
         {
-            long e = Require.AtLeast(epochs ?? throw new ArgumentException("epochs is required with steps_per_epoch", nameof(epochs)),
+            long e = Check.AtLeast(epochs ?? throw new ArgumentException("epochs is required with steps_per_epoch", nameof(epochs)),
                 1, nameof(epochs), "epochs");
-            long s = Require.AtLeast(stepsPerEpoch ?? throw new ArgumentException("steps_per_epoch is required with epochs", nameof(stepsPerEpoch)),
+            long s = Check.AtLeast(stepsPerEpoch ?? throw new ArgumentException("steps_per_epoch is required with epochs", nameof(stepsPerEpoch)),
                 1, nameof(stepsPerEpoch), "steps_per_epoch");
             TotalSteps = checked(e * s);
         }
@@ -78,15 +78,15 @@ public sealed class OneCycleLR : LRScheduler
             : throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, "pct_start must be in [0, 1]");
         AnnealStrategy = Enum.IsDefined(annealStrategy) ? annealStrategy
             : throw new ArgumentOutOfRangeException(nameof(annealStrategy), annealStrategy, "unknown anneal strategy");
-        var maxLrs = maxLr.Resolve(groups, nameof(maxLr), (v, n) => Require.NonNegative(v, n, "max_lr"));
-        DivFactor = Require.Positive(divFactor, nameof(divFactor), "div_factor");
-        FinalDivFactor = Require.Positive(finalDivFactor, nameof(finalDivFactor), "final_div_factor");
+        var maxLrs = maxLr.Resolve(groups, nameof(maxLr), (v, n) => Check.NonNegative(v, n, "max_lr"));
+        DivFactor = Check.Positive(divFactor, nameof(divFactor), "div_factor");
+        FinalDivFactor = Check.Positive(finalDivFactor, nameof(finalDivFactor), "final_div_factor");
         double[] maxMomentums = [], baseMomentums = [];
         if (cycleMomentum)
         {
             _momentum = MomentumDriver.For(optimizer, allowBetas: true, nameof(OneCycleLR), nameof(cycleMomentum));
-            maxMomentums = (maxMomentum ?? 0.95).Resolve(groups, nameof(maxMomentum), (v, n) => Require.NonNegative(v, n, "max_momentum"));
-            baseMomentums = (baseMomentum ?? 0.85).Resolve(groups, nameof(baseMomentum), (v, n) => Require.NonNegative(v, n, "base_momentum"));
+            maxMomentums = (maxMomentum ?? 0.95).Resolve(groups, nameof(maxMomentum), (v, n) => Check.NonNegative(v, n, "max_momentum"));
+            baseMomentums = (baseMomentum ?? 0.85).Resolve(groups, nameof(baseMomentum), (v, n) => Check.NonNegative(v, n, "base_momentum"));
         }
         ThreePhase = threePhase;
 
@@ -110,16 +110,16 @@ public sealed class OneCycleLR : LRScheduler
 
         for (int i = 0; i < groups; i++)
         {
-            var group = Optimizer.ParamGroups[i];
+            var entries = Optimizer.ParamGroups[i].SchedulerEntries;
             double initial = maxLrs[i] / DivFactor;
-            GroupKeys.Set(group, "initial_lr", initial);
-            GroupKeys.Set(group, "max_lr", maxLrs[i]);
-            GroupKeys.Set(group, "min_lr", initial / FinalDivFactor);
+            entries["initial_lr"] = initial;
+            entries["max_lr"] = maxLrs[i];
+            entries["min_lr"] = initial / FinalDivFactor;
             if (_momentum is not null)
             {
                 _momentum.Set(i, maxMomentums[i]);
-                GroupKeys.Set(group, "max_momentum", maxMomentums[i]);
-                GroupKeys.Set(group, "base_momentum", baseMomentums[i]);
+                entries["max_momentum"] = maxMomentums[i];
+                entries["base_momentum"] = baseMomentums[i];
             }
         }
         Start();
@@ -188,12 +188,11 @@ public sealed class OneCycleLR : LRScheduler
         var lrs = new double[GroupCount];
         for (int i = 0; i < lrs.Length; i++)
         {
-            var group = Optimizer.ParamGroups[i];
             // Past the last phase (step total_steps, which torch allows) linear annealing overshoots min_lr and can
             // go below zero; torch stores the negative rate, Descent's options only take rates >= 0.
-            lrs[i] = Math.Max(0, Anneal(GroupKeys.Get(group, phase.StartLr), GroupKeys.Get(group, phase.EndLr), pct));
+            lrs[i] = Math.Max(0, Anneal(GroupEntry(i, phase.StartLr), GroupEntry(i, phase.EndLr), pct));
             if (_momentum is not null)
-                _momentum.Set(i, Anneal(GroupKeys.Get(group, phase.StartMomentum), GroupKeys.Get(group, phase.EndMomentum), pct));
+                _momentum.Set(i, Anneal(GroupEntry(i, phase.StartMomentum), GroupEntry(i, phase.EndMomentum), pct));
         }
         return lrs;
     }

@@ -16,8 +16,8 @@ public sealed class PolynomialLR : LRScheduler
     /// <param name="power">The power of the polynomial, a finite number ≥ 0.</param>
     public PolynomialLR(Optimizer optimizer, long totalIters = 5, double power = 1.0) : base(optimizer)
     {
-        TotalIters = Require.AtLeast(totalIters, 1, nameof(totalIters), "total_iters");
-        Power = Require.NonNegative(power, nameof(power), "the power");
+        TotalIters = Check.AtLeast(totalIters, 1, nameof(totalIters), "total_iters");
+        Power = Check.NonNegative(power, nameof(power), "the power");
         Start();
     }
 

@@ -55,15 +55,15 @@ public sealed class ReduceLROnPlateau : Scheduler
     {
         Mode = Enum.IsDefined(mode) ? mode : throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown plateau mode");
         Factor = factor >= 0 && factor < 1 ? factor : throw new ArgumentOutOfRangeException(nameof(factor), factor, "factor must be in [0, 1)");
-        Patience = Require.AtLeast(patience, 0, nameof(patience), "patience");
+        Patience = Check.AtLeast(patience, 0, nameof(patience), "patience");
         ThresholdMode = Enum.IsDefined(thresholdMode) ? thresholdMode
             : throw new ArgumentOutOfRangeException(nameof(thresholdMode), thresholdMode, "unknown threshold mode");
-        Threshold = Require.NonNegative(threshold, nameof(threshold), "threshold");
+        Threshold = Check.NonNegative(threshold, nameof(threshold), "threshold");
         if (thresholdMode == ThresholdMode.Rel && threshold >= 1)
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "a relative threshold must be < 1");
-        Cooldown = Require.AtLeast(cooldown, 0, nameof(cooldown), "cooldown");
-        _minLrs = (minLr ?? 0.0).Resolve(GroupCount, nameof(minLr), (v, n) => Require.NonNegative(v, n, "min_lr"));
-        Eps = Require.NonNegative(eps, nameof(eps), "eps");
+        Cooldown = Check.AtLeast(cooldown, 0, nameof(cooldown), "cooldown");
+        _minLrs = (minLr ?? 0.0).Resolve(GroupCount, nameof(minLr), (v, n) => Check.NonNegative(v, n, "min_lr"));
+        Eps = Check.NonNegative(eps, nameof(eps), "eps");
         _best = WorstValue;
         LastEpoch = 0;
     }

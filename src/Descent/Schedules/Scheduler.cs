@@ -59,6 +59,23 @@ public abstract class Scheduler
     /// <summary>Records the groups' current learning rates as <see cref="LastLr"/>.</summary>
     protected void RecordLastLr() => _lastLr = CurrentLrs();
 
+    /// <summary>The entry <paramref name="key"/> a scheduler recorded on group <paramref name="index"/> (see <see cref="ParamGroup.SchedulerEntries"/>).</summary>
+    private protected double GroupEntry(int index, string key) =>
+        Optimizer.ParamGroups[index].SchedulerEntries.TryGetValue(key, out var value) ? value
+            : throw new InvalidOperationException($"the parameter group has no '{key}'; a scheduler must be built on it first");
+
+    /// <summary>Checks that <paramref name="values"/> holds one non-null value per parameter group of <paramref name="optimizer"/>.</summary>
+    private protected static IReadOnlyList<T> OnePerGroup<T>(IReadOnlyList<T> values, Optimizer optimizer, string name, string what)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        int groups = optimizer.ParamGroups.Count;
+        if (values.Count != groups)
+            throw new ArgumentException($"expected {groups} {what} (one per parameter group), got {values.Count}", name);
+        for (int i = 0; i < values.Count; i++)
+            if (values[i] is null) throw new ArgumentNullException(name, $"{what} [{i}] is null");
+        return values;
+    }
+
     /// <summary>
     /// The scheduler's state as plain numbers, by name: the step count, the learning rate (and driven momentum) of
     /// every group, and the scheduler's own counters. Configuration (step sizes, factors) is not included: it comes

@@ -29,14 +29,14 @@ public sealed class SequentialLR : LRScheduler
         foreach (var s in _schedulers)
             if (s is SequentialLR or ChainedScheduler)
                 throw new ArgumentException($"SequentialLR cannot contain a {s.GetType().Name}", nameof(schedulers));
-        _milestones = Require.Increasing(milestones, 1, nameof(milestones), "milestones");
+        _milestones = Check.Increasing(milestones, 1, nameof(milestones), "milestones");
         if (_milestones.Length != _schedulers.Length - 1)
             throw new ArgumentException(
                 $"SequentialLR needs one milestone fewer than schedulers: got {_schedulers.Length} schedulers and {_milestones.Length} milestones",
                 nameof(milestones));
 
         LastEpoch = 0;
-        for (int i = 0; i < GroupCount; i++) GroupOptions(i).Lr = GroupKeys.Get(Optimizer.ParamGroups[i], "initial_lr");
+        for (int i = 0; i < GroupCount; i++) GroupOptions(i).Lr = GroupEntry(i, "initial_lr");
         foreach (var s in _schedulers) s.UndoInitialStep();
         _schedulers[0].RedoInitialStep();
         SetBaseLrs(_schedulers[0].BaseLrs);

@@ -16,8 +16,8 @@ public sealed class StepLR : LRScheduler
     /// <param name="gamma">The decay factor, a finite number ≥ 0 (default 0.1).</param>
     public StepLR(Optimizer optimizer, long stepSize, double gamma = 0.1) : base(optimizer)
     {
-        StepSize = Require.AtLeast(stepSize, 1, nameof(stepSize), "the step size");
-        Gamma = Require.NonNegative(gamma, nameof(gamma), "gamma");
+        StepSize = Check.AtLeast(stepSize, 1, nameof(stepSize), "the step size");
+        Gamma = Check.NonNegative(gamma, nameof(gamma), "gamma");
         Start();
     }
 

@@ -155,12 +155,13 @@ public class ScheduleSpecTests
         var b = ScheduleSpec.Parse("warmup_cosine:warmup=2").Build(sgd, stepsPerEpoch: 3, epochs: 6);
         var s = (HyperParameterScheduler)b.Scheduler;
         Assert.Equal(ScheduleUnit.Epoch, b.Unit);
-        Assert.Equal(0.4, ((WarmupCosineSchedule)s.Schedules[0]).Peak);
-        Assert.Equal(0.2, ((WarmupCosineSchedule)s.Schedules[1]).Peak);
-        Assert.Equal(6, ((WarmupCosineSchedule)s.Schedules[0]).TotalSteps);
+        // peak 0.4 and 0.2 (each group's rate), warmup 2, total 6 (the run's epochs)
+        Assert.Equal(Schedule.WarmupCosine(0.4, 2, 6).Values(8), s.Schedules[0].Values(8));
+        Assert.Equal(Schedule.WarmupCosine(0.2, 2, 6).Values(8), s.Schedules[1].Values(8));
         Assert.Equal(0.0, sgd.Group(0).Options.Lr);
-        var wsd = (WarmupStableDecaySchedule)((HyperParameterScheduler)ScheduleSpec.Parse("wsd:warmup=1,decay=2,shape=sqrt").Build(Sgd(1.0), 1, 10).Scheduler).Schedules[0];
-        Assert.Equal((1L, 7L, 2L, DecayShape.Sqrt), (wsd.WarmupSteps, wsd.StableSteps, wsd.DecaySteps, wsd.Shape));
+        var wsd = ((HyperParameterScheduler)ScheduleSpec.Parse("wsd:warmup=1,decay=2,shape=sqrt").Build(Sgd(1.0), 1, 10).Scheduler).Schedules[0];
+        // stable = the 10-step run − warmup 1 − decay 2
+        Assert.Equal(Schedule.WarmupStableDecay(1.0, 1, 7, 2, shape: DecayShape.Sqrt).Values(12), wsd.Values(12));
     }
 
     [Fact]

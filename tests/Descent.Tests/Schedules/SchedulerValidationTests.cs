@@ -192,10 +192,10 @@ public class SchedulerValidationTests
     }
 
     // HyperParameterScheduler
-    [Fact] public void HyperParameterSchedulerTargetTheOptionsLack() => Rejects("target", () => new HyperParameterScheduler(Sgd(), HyperParameter.Beta1, new ConstantSchedule(0.9)));
-    [Fact] public void HyperParameterSchedulerNullTarget() => Rejects("target", () => new HyperParameterScheduler(Sgd(), null!, new ConstantSchedule(0.9)));
-    [Fact] public void HyperParameterSchedulerWrongNumberOfSchedules() => Rejects("schedules", () => new HyperParameterScheduler(Sgd(), HyperParameter.Momentum, [new ConstantSchedule(0.9), new ConstantSchedule(0.8)]));
-    [Fact] public void HyperParameterSchedulerValueTheOptionsReject() => Rejects("Momentum", () => new HyperParameterScheduler(Sgd(), HyperParameter.Momentum, new ConstantSchedule(-0.5)));
+    [Fact] public void HyperParameterSchedulerTargetTheOptionsLack() => Rejects("target", () => new HyperParameterScheduler(Sgd(), HyperParameter.Beta1, Schedule.Constant(0.9)));
+    [Fact] public void HyperParameterSchedulerNullTarget() => Rejects("target", () => new HyperParameterScheduler(Sgd(), null!, Schedule.Constant(0.9)));
+    [Fact] public void HyperParameterSchedulerWrongNumberOfSchedules() => Rejects("schedules", () => new HyperParameterScheduler(Sgd(), HyperParameter.Momentum, [Schedule.Constant(0.9), Schedule.Constant(0.8)]));
+    [Fact] public void HyperParameterSchedulerValueTheOptionsReject() => Rejects("Momentum", () => new HyperParameterScheduler(Sgd(), HyperParameter.Momentum, Schedule.Constant(-0.5)));
 
     [Fact]
     public void NullOptimizerIsRejected() => Rejects("optimizer", () => new StepLR(null!, 5));
