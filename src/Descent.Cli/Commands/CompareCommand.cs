@@ -9,7 +9,6 @@ using Descent.Lab.Schedules;
 using Descent.Lab.Surfaces;
 using Descent.Lab.Training;
 using Descent.Nn;
-using Descent.Schedules;
 using Descent.Threading;
 
 namespace Descent.Cli.Commands;

@@ -5,7 +5,6 @@ using Descent.Lab.Charts;
 using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Nn;
-using Descent.Schedules;
 using Descent.Tensors;
 
 namespace Descent.Cli.Commands;

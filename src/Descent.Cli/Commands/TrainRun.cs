@@ -4,7 +4,6 @@ using Descent.Lab.Locking;
 using Descent.Lab.Problems;
 using Descent.Lab.Schedules;
 using Descent.Lab.Training;
-using Descent.Schedules;
 using Descent.Threading;
 using Spectre.Console;
 

@@ -1,6 +1,5 @@
 using Descent.Lab.Schedules;
 using Descent.Lab.Training;
-using Descent.Schedules;
 
 namespace Descent.Lab.Compare;
 

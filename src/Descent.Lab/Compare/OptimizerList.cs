@@ -2,7 +2,6 @@ using System.Globalization;
 using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Optim;
-using Descent.Schedules;
 
 namespace Descent.Lab.Compare;
 

@@ -1,6 +1,5 @@
 using Descent.Lab.Schedules;
 using Descent.Optim;
-using Descent.Schedules;
 
 namespace Descent.Lab.Training;
 

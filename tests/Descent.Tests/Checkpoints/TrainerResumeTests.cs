@@ -2,7 +2,6 @@ using Descent.Checkpoints;
 using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Optim;
-using Descent.Schedules;
 
 namespace Descent.Tests.Checkpoints;
 

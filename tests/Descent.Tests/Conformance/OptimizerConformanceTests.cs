@@ -38,26 +38,14 @@ public class OptimizerConformanceTests
 /// <summary>Finds and loads the recorded fixtures from the source tree.</summary>
 public static class OptimizerFixtures
 {
-    /// <summary>The fixture's path relative to the repository root.</summary>
-    public const string RelativePath = "tests/Descent.Tests/Conformance/Fixtures/optimizers.json";
+    /// <summary>The fixture's path relative to the test project (and its output directory).</summary>
+    public const string RelativePath = "Conformance/Fixtures/optimizers.json";
 
     private static readonly Lazy<OptimizerRecording> Lazy = new(() => OptimizerRecording.Load(Locate()));
 
     /// <summary>The parsed optimizers.json (loaded once).</summary>
     public static OptimizerRecording Recording => Lazy.Value;
 
-    /// <summary>
-    /// The fixture file, found by walking up from the test assembly's directory to the repository root (the test
-    /// project does not copy it to the output directory).
-    /// </summary>
-    public static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException(
-            $"{RelativePath} was not found in any directory above {AppContext.BaseDirectory}; record it with tools/fixtures/record_optimizers.py");
-    }
+    /// <summary>The fixture file, as the build copied it beside the test assembly (recorded by tools/fixtures/record_optimizers.py).</summary>
+    public static string Locate() => TestFiles.Find(RelativePath);
 }

@@ -16,7 +16,7 @@ public class ConsoleCollection
 [Collection(ConsoleCollection.Name)]
 public class CustomOptimizerDocTests
 {
-    private static readonly string Page = File.ReadAllText(MarkdownCSharp.RepositoryFile("docs/custom-optimizer.md"));
+    private static readonly string Page = File.ReadAllText(TestFiles.Find("docs/custom-optimizer.md"));
 
     [Fact]
     public void ThePagesCodeCompilesWithoutWarningsAndPrintsWhatThePageSays()

@@ -21,14 +21,6 @@ internal static partial class MarkdownCSharp
     public static IReadOnlyList<string> Blocks(string markdown) =>
         [.. Fence().Matches(markdown.ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value)];
 
-    /// <summary>The repository file at <paramref name="relativePath"/>.</summary>
-    public static string RepositoryFile(string relativePath)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Descent.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("the repository root (Descent.sln) was not found"), relativePath);
-    }
-
     /// <summary>
     /// Compiles <paramref name="blocks"/>: with <paramref name="program"/> the statement blocks become the entry point
     /// (a console application), otherwise they are left out (a class library, as a plugin is built). Returns the

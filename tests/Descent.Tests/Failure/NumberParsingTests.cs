@@ -2,7 +2,6 @@ using System.Globalization;
 using Descent.Cli;
 using Descent.Lab.Compare;
 using Descent.Lab.Schedules;
-using Descent.Schedules;
 using Descent.Tests.Cli;
 
 namespace Descent.Tests.Failure;

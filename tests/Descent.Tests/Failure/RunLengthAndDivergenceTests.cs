@@ -5,7 +5,6 @@ using Descent.Lab.Schedules;
 using Descent.Lab.Training;
 using Descent.Nn;
 using Descent.Optim;
-using Descent.Schedules;
 using Descent.Tensors;
 using Descent.Tests.Cli;
 

@@ -36,13 +36,7 @@ public class LBFGSTests
         return loss;
     };
 
-    private static string FixturePath()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Descent.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine(dir!.FullName, "tests", "Descent.Tests", "Conformance", "Fixtures", "lbfgs.json");
-    }
+    private static string FixturePath() => TestFiles.Find("Conformance/Fixtures/lbfgs.json");
 
     private static JsonElement Fixture() => JsonDocument.Parse(File.ReadAllText(FixturePath())).RootElement.Clone();
 

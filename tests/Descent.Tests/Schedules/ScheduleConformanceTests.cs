@@ -9,7 +9,7 @@ namespace Descent.Tests.Schedules;
 /// </summary>
 public class ScheduleConformanceTests
 {
-    private const string RelativePath = "tests/Descent.Tests/Schedules/Fixtures/schedules.json";
+    private const string RelativePath = "Schedules/Fixtures/schedules.json";
 
     /// <summary>The tolerance of the comparison. The replay is expected to be bit-exact; see <see cref="EveryValueIsBitExact"/>.</summary>
     private const double RelativeTolerance = 1e-12;
@@ -23,16 +23,8 @@ public class ScheduleConformanceTests
         return data;
     }
 
-    internal static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException(
-            $"{RelativePath} was not found in any directory above {AppContext.BaseDirectory}; record it with tools/fixtures/record_schedules.py");
-    }
+    /// <summary>The fixture file, as the build copied it beside the test assembly (recorded by tools/fixtures/record_schedules.py).</summary>
+    internal static string Locate() => TestFiles.Find(RelativePath);
 
     /// <summary>SGD as recorded; "Adam" from the catalog once it exists, else an optimizer with the same betas.</summary>
     internal static Optimizer MakeOptimizer(ScheduleFixtureCase c)

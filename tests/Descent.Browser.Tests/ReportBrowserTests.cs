@@ -1,6 +1,7 @@
+using Descent.Tests.Lab;
 using Microsoft.Playwright;
 
-namespace Descent.Tests.Lab;
+namespace Descent.Browser.Tests;
 
 /// <summary>
 /// Opens the report in headless Chromium (Debian's, driven by Playwright): it must render without console errors,

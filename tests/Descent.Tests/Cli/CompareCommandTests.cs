@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Descent.Cli;
 using Descent.Lab.Compare;
-using Descent.Tests.Cli;
 
-namespace Descent.Tests.Lab;
+namespace Descent.Tests.Cli;
 
 public sealed partial class CompareCommandTests : IDisposable
 {
