@@ -12,6 +12,9 @@ namespace Descent.Data;
 /// </remarks>
 public sealed class DatasetLocator
 {
+    /// <summary>Where the Debian package <c>dataset-fashion-mnist</c> installs Fashion-MNIST: the first of its default directories.</summary>
+    public const string SystemDirectory = "/usr/share/datasets/fashion-mnist";
+
     private readonly string[] _candidates;
 
     /// <summary>Creates a locator for Fashion-MNIST searching its default directories.</summary>

@@ -88,6 +88,7 @@ public sealed class DatasetLocatorTests : IDisposable
     {
         IReadOnlyList<string> candidates = new DatasetLocator().Candidates;
         Assert.Equal("/usr/share/datasets/fashion-mnist", candidates[0]);
+        Assert.Equal(DatasetLocator.SystemDirectory, candidates[0]);
         Assert.EndsWith(Path.Combine(".descent", "data", "fashion-mnist"), candidates[1]);
         Assert.EndsWith(Path.Combine(".descent", "data"), candidates[2]);
     }

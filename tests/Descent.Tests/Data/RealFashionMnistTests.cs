@@ -7,7 +7,7 @@ public sealed class RealFashionMnistTests
     [Fact]
     public void LoadsTheInstalledFashionMnistIfPresent()
     {
-        string directory = DatasetLayout.FashionMnist.DefaultDirectories[0];
+        string directory = DatasetLocator.SystemDirectory;
         if (MnistFormat.MissingFiles(directory).Count > 0) return;  // not installed here: nothing to check
 
         Dataset train = MnistFormat.Load(directory, DataSplit.Train);

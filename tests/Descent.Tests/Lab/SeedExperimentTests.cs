@@ -18,8 +18,8 @@ public sealed class SeedExperimentTests : IDisposable
     [Fact]
     public void WithTheSameRateAndBudgetMomentumReachesALowerTrainingLossThanSgd()
     {
-        if (MnistFormat.MissingFiles(DatasetLayout.FashionMnist.DefaultDirectories[0]).Count > 0)
-            Assert.Fail($"Fashion-MNIST is not installed in {DatasetLayout.FashionMnist.DefaultDirectories[0]}: run scripts/setup.sh (apt-get install dataset-fashion-mnist)");
+        if (MnistFormat.MissingFiles(DatasetLocator.SystemDirectory).Count > 0)
+            Assert.Fail($"Fashion-MNIST is not installed in {DatasetLocator.SystemDirectory}: run scripts/setup.sh (apt-get install dataset-fashion-mnist)");
         var r = CliRunner.Run("compare", "--problem", "fmnist-mlp", "--optimizers", "sgd:lr=0.01; momentum=sgd:lr=0.01,momentum=0.9",
             "--epochs", "2", "--seeds", "2", "--train-limit", "2000", "--test-limit", "500", "--batch-size", "64",
             "--runs-dir", _runs, "--name", "seed", "--no-progress");
