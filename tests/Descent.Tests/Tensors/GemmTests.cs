@@ -4,6 +4,7 @@ using Descent.Threading;
 
 namespace Descent.Tests.Tensors;
 
+[Trait("Category", "Paths")]
 [Collection(ComputeThreadsCollection.Name)]
 public class GemmTests
 {

@@ -23,6 +23,6 @@ internal static unsafe class SerialGemm
             return;
         }
         var problem = new GemmProblem(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        GemmPlan.Run(problem, Gemm.DefaultPath, parallel: false);
+        GemmPlan.Run(problem, Gemm.ActivePath, parallel: false);
     }
 }
