@@ -117,6 +117,38 @@ public class KernelWidthTests
     }
 
     [Fact]
+    public void BatchNormMapsEqualTheScalarFormulaOnEveryWidth()
+    {
+        var rng = new Rng(17);
+        const float a = 0.7f, b = -0.3f, d = 0.11f;
+        for (int n = 0; n <= MaxLength; n++)
+        {
+            float[] x = Widths.Guarded(rng, n), dy = Widths.Guarded(rng, n), start = Widths.Guarded(rng, n);
+            float[] expectedAffine = (float[])start.Clone();
+            float[] expectedGradient = (float[])start.Clone(), expectedAccumulated = (float[])start.Clone();
+            for (int i = Widths.Guard; i < Widths.Guard + n; i++)
+            {
+                expectedAffine[i] = x[i] * a + b;
+                expectedGradient[i] = a * dy[i] + b * x[i] + d;
+                expectedAccumulated[i] = start[i] + (a * dy[i] + b * x[i] + d);
+            }
+            foreach (SimdWidth width in (SimdWidth[])[SimdWidth.Scalar, .. Widths.Vector])
+            {
+                float[] affine = (float[])start.Clone(), gradient = (float[])start.Clone(), accumulated = (float[])start.Clone();
+                using (SimdPath.Force(width))
+                {
+                    BatchNormRows.Affine(Widths.Inner(x, n), a, b, Widths.Inner(affine, n));
+                    BatchNormRows.InputGradient(Widths.Inner(x, n), Widths.Inner(dy, n), a, b, d, Widths.Inner(gradient, n), accumulate: false);
+                    BatchNormRows.InputGradient(Widths.Inner(x, n), Widths.Inner(dy, n), a, b, d, Widths.Inner(accumulated, n), accumulate: true);
+                }
+                Widths.AssertSameBits(expectedAffine, affine, $"Affine n={n} on {width}");
+                Widths.AssertSameBits(expectedGradient, gradient, $"InputGradient n={n} on {width}");
+                Widths.AssertSameBits(expectedAccumulated, accumulated, $"InputGradient accumulate n={n} on {width}");
+            }
+        }
+    }
+
+    [Fact]
     public void RowSumsEqualRowByRowAdditionInOrder()
     {
         var rng = new Rng(15);
