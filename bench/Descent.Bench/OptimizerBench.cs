@@ -51,7 +51,7 @@ public static class OptimizerBench
 
     public static void Run(TextWriter output)
     {
-        output.WriteLine(F($"Optimizer step, one tensor of {N:N0} float32 parameters, {ComputeThreads.Count} compute threads, {SimdWidth.Name(SimdWidth.Current)} path (Vector512 {On(Vector512.IsHardwareAccelerated)}, AVX2 {On(Avx2.IsSupported)}, AdvSimd {On(AdvSimd.IsSupported)}); median of {TimedSteps} steps after {WarmupSteps}"));
+        output.WriteLine(F($"Optimizer step, one tensor of {N:N0} float32 parameters, {ComputeThreads.Count} compute threads, {SimdPath.Width} path (Vector512 {On(Vector512.IsHardwareAccelerated)}, AVX2 {On(Avx2.IsSupported)}, AdvSimd {On(AdvSimd.IsSupported)}); median of {TimedSteps} steps after {WarmupSteps}"));
         if (File.Exists("/proc/loadavg")) output.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         var cases = Cases.ToList();
         foreach (var name in OptimizerCatalog.Names)
@@ -186,11 +186,13 @@ public static class OptimizerBench
     {
         public void Run(int start, int length)
         {
-            int width = SimdWidth.Current;
-            int i = width >= 512 ? Sweep<Lanes512>(start, start + length)
-                : width >= 256 ? Sweep<Lanes256>(start, start + length)
-                : width >= 128 ? Sweep<Lanes128>(start, start + length)
-                : start;
+            int i = SimdPath.Width switch
+            {
+                SimdWidth.Vector512 => Sweep<Lanes512>(start, start + length),
+                SimdWidth.Vector256 => Sweep<Lanes256>(start, start + length),
+                SimdWidth.Vector128 => Sweep<Lanes128>(start, start + length),
+                _ => start,
+            };
             for (; i < start + length; i++)
                 foreach (var t in targets) ((float*)t)[i] += source[i];
         }

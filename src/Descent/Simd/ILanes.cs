@@ -2,7 +2,8 @@ namespace Descent.Simd;
 
 /// <summary>
 /// A register of float32 lanes — <see cref="Lanes512"/>, <see cref="Lanes256"/>, <see cref="Lanes128"/> or the single
-/// float of <see cref="Lane1"/> — and the operations elementwise kernels are written with. A kernel written once
+/// float of <see cref="Lane1"/> — and the operations the elementwise kernels (tensor ops, activations, batch norm,
+/// optimizer update rules) are written with; <see cref="SimdPath"/> says which width runs. A kernel written once
 /// against <typeparamref name="TSelf"/> runs on every width, and every width computes the same bits: each operation
 /// rounds each lane exactly as its scalar counterpart does (IEEE 754 single precision; a fused multiply-add rounds
 /// once on every width), and nothing here reduces across lanes.
@@ -23,8 +24,14 @@ internal unsafe interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     /// <summary>Reads <see cref="Count"/> floats from <paramref name="source"/>.</summary>
     static abstract TSelf Load(float* source);
 
+    /// <summary>Reads the <see cref="Count"/> floats at <paramref name="source"/> + <paramref name="index"/>.</summary>
+    static abstract TSelf Load(ref float source, nuint index);
+
     /// <summary>Writes the lanes to <paramref name="destination"/>.</summary>
     void Store(float* destination);
+
+    /// <summary>Writes the lanes to <paramref name="destination"/> + <paramref name="index"/>.</summary>
+    void Store(ref float destination, nuint index);
 
     /// <summary>Every lane set to <paramref name="value"/>.</summary>
     static abstract TSelf Create(float value);
@@ -61,6 +68,9 @@ internal unsafe interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
 
     /// <summary>Per lane, <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else <paramref name="whenFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
+
+    /// <summary><paramref name="value"/> where <paramref name="condition"/> &gt; 0, else +0 (also where the condition is NaN).</summary>
+    static abstract TSelf WherePositive(TSelf condition, TSelf value);
 
     /// <summary>A mask of the lanes that hold NaN or ±∞.</summary>
     static abstract TSelf NonFinite(TSelf value);

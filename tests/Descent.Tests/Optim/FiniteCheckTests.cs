@@ -9,8 +9,8 @@ public class FiniteCheckTests
     [Fact]
     public void ASingleNonFiniteValueIsFoundAtEveryPositionOnEveryWidth()
     {
-        foreach (int width in new[] { 0 }.Concat(RuleTestKit.VectorWidths))
-            using (SimdWidth.Cap(width))
+        foreach (var width in RuleTestKit.VectorWidths.Prepend(SimdWidth.Scalar))
+            using (SimdPath.Force(width))
                 for (int n = 0; n <= 130; n++)
                 {
                     var values = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 3.4e38f : -1e-40f).ToArray();

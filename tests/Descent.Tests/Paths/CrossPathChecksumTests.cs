@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Descent.Data;
 using Descent.Tensors;
-using Descent.Tensors.Kernels.Simd;
+using Descent.Simd;
 using Descent.Tests.Threading;
 using Descent.Threading;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 using Descent.Tensors.Kernels;
-using Descent.Tensors.Kernels.Simd;
+using Descent.Simd;
 
 namespace Descent.Tests.Paths;
 

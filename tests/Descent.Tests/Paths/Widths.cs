@@ -1,4 +1,4 @@
-using Descent.Tensors.Kernels.Simd;
+using Descent.Simd;
 
 namespace Descent.Tests.Paths;
 

@@ -58,10 +58,11 @@ internal static unsafe class ElementwiseUpdate
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sweep<TRule>(TRule rule, in Buffers buffers, int start, int end) where TRule : struct, IUpdateRule
     {
-        int i = start, width = SimdWidth.Current;
-        if (width >= 512) i = Lanes<TRule, Lanes512>(rule, buffers, i, end);
-        if (width >= 256) i = Lanes<TRule, Lanes256>(rule, buffers, i, end);
-        if (width >= 128) i = Lanes<TRule, Lanes128>(rule, buffers, i, end);
+        int i = start;
+        var width = SimdPath.Width;
+        if (width >= SimdWidth.Vector512) i = Lanes<TRule, Lanes512>(rule, buffers, i, end);
+        if (width >= SimdWidth.Vector256) i = Lanes<TRule, Lanes256>(rule, buffers, i, end);
+        if (width >= SimdWidth.Vector128) i = Lanes<TRule, Lanes128>(rule, buffers, i, end);
         Lanes<TRule, Lane1>(rule, buffers, i, end);
     }
 

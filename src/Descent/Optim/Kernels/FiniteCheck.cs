@@ -48,11 +48,13 @@ internal static unsafe class FiniteCheck
 
     private static bool AnyNonFinite(float* values, int length)
     {
-        int width = SimdWidth.Current;
-        return width >= 512 ? Scan<Lanes512>(values, length)
-            : width >= 256 ? Scan<Lanes256>(values, length)
-            : width >= 128 ? Scan<Lanes128>(values, length)
-            : Scan<Lane1>(values, length);
+        return SimdPath.Width switch
+        {
+            SimdWidth.Vector512 => Scan<Lanes512>(values, length),
+            SimdWidth.Vector256 => Scan<Lanes256>(values, length),
+            SimdWidth.Vector128 => Scan<Lanes128>(values, length),
+            _ => Scan<Lane1>(values, length),
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -44,12 +44,12 @@ public static class Gemm
 
     /// <summary>
     /// The path multiplies take now: <see cref="DefaultPath"/>, or a narrower one while a test narrows the kernels
-    /// with <see cref="Kernels.Simd.SimdPath.Force"/> (a wider one than the machine has is never taken here).
+    /// with <see cref="Descent.Simd.SimdPath.Force"/> (a wider one than the machine has is never taken here).
     /// </summary>
-    internal static GemmPath ActivePath => Kernels.Simd.SimdPath.Width switch
+    internal static GemmPath ActivePath => Descent.Simd.SimdPath.Width switch
     {
-        Kernels.Simd.SimdWidth.Vector512 => DefaultPath,
-        Kernels.Simd.SimdWidth.Vector256 => DefaultPath == GemmPath.Vector512 ? GemmPath.Vector256 : DefaultPath,
+        Descent.Simd.SimdWidth.Vector512 => DefaultPath,
+        Descent.Simd.SimdWidth.Vector256 => DefaultPath == GemmPath.Vector512 ? GemmPath.Vector256 : DefaultPath,
         _ => GemmPath.Vector128,
     };
 

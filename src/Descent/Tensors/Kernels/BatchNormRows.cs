@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Descent.Tensors.Kernels.Simd;
+using Descent.Simd;
 
 namespace Descent.Tensors.Kernels;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Descent.Tensors.Kernels.Simd;
+namespace Descent.Simd;
 
 /// <summary>Sixteen partial sums in one <see cref="Vector512{T}"/>.</summary>
 internal readonly struct PartialSums512(Vector512<float> all) : IPartialSums<PartialSums512>

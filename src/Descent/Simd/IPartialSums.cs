@@ -1,4 +1,4 @@
-namespace Descent.Tensors.Kernels.Simd;
+namespace Descent.Simd;
 
 /// <summary>
 /// Sixteen running float sums, whatever the register width: one Vector512, two Vector256, four Vector128 or

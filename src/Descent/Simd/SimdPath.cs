@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Descent.Tensors.Kernels.Simd;
+namespace Descent.Simd;
 
 /// <summary>
 /// Which <see cref="SimdWidth"/> the kernels take. Every kernel gives the same bits on every width, so the choice
