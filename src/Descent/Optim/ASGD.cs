@@ -115,8 +115,8 @@ public sealed class ASGD : Optimizer<ASGDOptions>
         var ax = state.Buffer("ax");
         double eta = state.Scalar("eta", (float)o.Lr);
         double mu = state.Scalar("mu", 1.0);
-        var hyper = new ASGDKernel.Hyper((float)(1 - o.Lambd * eta), (float)-eta, (float)mu, mu != 1, (float)o.WeightDecay, o.Maximize);
-        ASGDKernel.Step(param, grad, ax.Span, hyper);
+        var rule = new ASGDRule((float)(1 - o.Lambd * eta), (float)-eta, (float)mu, mu != 1, (float)o.WeightDecay, o.Maximize);
+        ElementwiseUpdate.Run(rule, param, grad, ax.Span);
 
         // torch keeps the step in a float32 tensor and reads it back as a Python float.
         double step = (float)state.Step;

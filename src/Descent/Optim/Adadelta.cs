@@ -38,7 +38,7 @@ public sealed class AdadeltaOptions : OptimizerOptions
 /// <para>Defaults: lr = 1.0, ρ = 0.9, ε = 1e-6, weight_decay = 0. Zeiler, "ADADELTA: An Adaptive Learning Rate
 /// Method", arXiv:1212.5701, 2012 (whose rule is η = 1); ε sits inside the square roots as in the paper.</para>
 /// <para>The scalars are computed in double, as torch does in Python, and rounded to float where torch's kernels
-/// do; the elementwise work is one fused pass (<see cref="AdadeltaKernel"/>).</para>
+/// do; the elementwise work is one fused pass (<see cref="AdadeltaRule"/>).</para>
 /// </remarks>
 public sealed class Adadelta : Optimizer<AdadeltaOptions>
 {
@@ -80,7 +80,7 @@ public sealed class Adadelta : Optimizer<AdadeltaOptions>
     {
         var squareAvg = state.Buffer("square_avg");
         var accDelta = state.Buffer("acc_delta");
-        var hyper = new AdadeltaKernel.Hyper((float)o.Rho, (float)(1 - o.Rho), (float)o.Eps, (float)-o.Lr, (float)o.WeightDecay, o.Maximize);
-        AdadeltaKernel.Step(param, grad, squareAvg.Span, accDelta.Span, hyper);
+        var rule = new AdadeltaRule((float)o.Rho, (float)(1 - o.Rho), (float)o.Eps, (float)-o.Lr, (float)o.WeightDecay, o.Maximize);
+        ElementwiseUpdate.Run(rule, param, grad, squareAvg.Span, accDelta.Span);
     }
 }

@@ -51,7 +51,7 @@ public sealed class AdagradOptions : OptimizerOptions
 /// Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization", JMLR 2011.
 /// The buffer is "sum".</para>
 /// <para>The scalars are computed in double, as torch does in Python, and rounded to float where torch's kernels
-/// do; the elementwise work is one fused pass (<see cref="AdagradKernel"/>).</para>
+/// do; the elementwise work is one fused pass (<see cref="AdagradRule"/>).</para>
 /// </remarks>
 public sealed class Adagrad : Optimizer<AdagradOptions>
 {
@@ -113,8 +113,8 @@ public sealed class Adagrad : Optimizer<AdagradOptions>
         // torch keeps the step in a float32 tensor and reads it back as a Python float.
         double step = (float)state.Step;
         double clr = o.Lr / (1 + (step - 1) * o.LrDecay);
-        var hyper = new AdagradKernel.Hyper((float)-clr, (float)o.Eps, (float)o.WeightDecay, o.Maximize,
+        var rule = new AdagradRule((float)-clr, (float)o.Eps, (float)o.WeightDecay, o.Maximize,
             o.EpsilonPlacement == EpsilonPlacement.InsideSqrt);
-        AdagradKernel.Step(param, grad, sum.Span, hyper);
+        ElementwiseUpdate.Run(rule, param, grad, sum.Span);
     }
 }

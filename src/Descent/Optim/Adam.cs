@@ -129,11 +129,11 @@ public class Adam : Optimizer<AdamOptions>
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamOptions o, ParameterState state)
     {
-        var h = AdamKernel.Hyper.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay, o.Amsgrad, o.Maximize, state.Step);
+        var rule = AdamRule.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay, o.Amsgrad, o.Maximize, state.Step);
         var expAvg = state.Buffer("exp_avg").Span;
         var expAvgSq = state.Buffer("exp_avg_sq").Span;
         var maxExpAvgSq = o.Amsgrad ? state.Buffer("max_exp_avg_sq").Span : [];
-        AdamKernel.Step(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+        ElementwiseUpdate.Run(rule, param, grad, expAvg, expAvgSq, maxExpAvgSq);
     }
 }
 

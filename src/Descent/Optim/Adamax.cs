@@ -74,7 +74,7 @@ public sealed class Adamax : Optimizer<AdamaxOptions>
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamaxOptions o, ParameterState state)
     {
-        var h = AdamaxKernel.Hyper.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.Maximize, state.Step);
-        AdamaxKernel.Step(param, grad, state.Buffer("exp_avg").Span, state.Buffer("exp_inf").Span, h);
+        var rule = AdamaxRule.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.Maximize, state.Step);
+        ElementwiseUpdate.Run(rule, param, grad, state.Buffer("exp_avg").Span, state.Buffer("exp_inf").Span);
     }
 }

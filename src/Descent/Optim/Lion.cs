@@ -1,5 +1,6 @@
 using Descent.Nn;
 using Descent.Tensors;
+using Descent.Optim.Kernels;
 
 namespace Descent.Optim;
 
@@ -61,17 +62,6 @@ public sealed class Lion : Optimizer<LionOptions>
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LionOptions o, ParameterState state)
     {
-        var m = state.Buffer("exp_avg").Span;
-        float decay = (float)(1 - o.Lr * o.WeightDecay);           // p.data.mul_(1 - lr * weight_decay)
-        float negLr = (float)-o.Lr;                                 // p.add_(sign(update), alpha=-lr)
-        float beta1 = (float)o.Beta1, oneMinusBeta1 = (float)(1 - o.Beta1);
-        float beta2 = (float)o.Beta2, oneMinusBeta2 = (float)(1 - o.Beta2);
-        for (int i = 0; i < param.Length; i++)
-        {
-            float p = param[i] * decay;
-            float c = m[i] * beta1 + grad[i] * oneMinusBeta1;       // exp_avg * beta1 + grad * (1 - beta1)
-            param[i] = MathF.FusedMultiplyAdd(negLr, MathF.Sign(c), p);
-            m[i] = MathF.FusedMultiplyAdd(oneMinusBeta2, grad[i], m[i] * beta2);   // exp_avg.mul_(beta2).add_(grad, alpha=1 - beta2)
-        }
+        ElementwiseUpdate.Run(LionRule.For(o.Lr, o.Beta1, o.Beta2, o.WeightDecay), param, grad, state.Buffer("exp_avg").Span);
     }
 }

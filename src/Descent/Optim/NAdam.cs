@@ -93,11 +93,11 @@ public sealed class NAdam : Optimizer<NAdamOptions>
         float muProduct = (float)state.Scalar("mu_product", 1.0) * (float)mu;
         float muProductNext = muProduct * (float)mu * (float)muNext;
         state.SetScalar("mu_product", muProduct);
-        var h = new NAdamKernel.Hyper((float)beta1, (float)(1 - beta1), (float)o.Beta2, (float)(1 - o.Beta2),
+        var rule = new NAdamRule((float)beta1, (float)(1 - beta1), (float)o.Beta2, (float)(1 - o.Beta2),
             (float)o.WeightDecay, (float)biasCorrection2, (float)o.Eps,
             GradCoefficient: (float)(-lr * (1.0 - mu) / (1.0 - muProduct)),
             AvgCoefficient: (float)(-lr * muNext / (1.0 - muProductNext)),
             L2: o.WeightDecay != 0);
-        NAdamKernel.Step(param, grad, state.Buffer("exp_avg").Span, state.Buffer("exp_avg_sq").Span, h);
+        ElementwiseUpdate.Run(rule, param, grad, state.Buffer("exp_avg").Span, state.Buffer("exp_avg_sq").Span);
     }
 }

@@ -206,13 +206,22 @@ public abstract class Optimizer
     /// <summary>Applies the update rule to one parameter; <paramref name="state"/>.Step already counts this update.</summary>
     private protected abstract void Update(NamedParameter parameter, Tensor grad, OptimizerOptions options, ParameterState state);
 
+    /// <summary>
+    /// The first parameter (in group order) whose gradient holds NaN or ±∞. The gradients are scanned from the last
+    /// parameter to the first, so the update that follows, which starts with the first, finds the most recently
+    /// scanned gradients still in cache; a non-finite gradient is rare, so finding the first one may scan them all.
+    /// </summary>
     private string? FirstNonFinite()
     {
-        foreach (var group in _groups)
-            foreach (var p in group.Parameters)
-                if (p.Value.Grad is { } g && !Kernels.FiniteCheck.AllFinite(g))
-                    return p.Name;
-        return null;
+        string? first = null;
+        for (int g = _groups.Count - 1; g >= 0; g--)
+        {
+            var parameters = _groups[g].Parameters;
+            for (int i = parameters.Count - 1; i >= 0; i--)
+                if (parameters[i].Value.Grad is { } grad && !Kernels.FiniteCheck.AllFinite(grad))
+                    first = parameters[i].Name;
+        }
+        return first;
     }
 
     /// <summary>The state of a parameter, by name; an unknown name is an error naming it.</summary>

@@ -74,7 +74,7 @@ public sealed class RAdam : Optimizer<RAdamOptions>
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, RAdamOptions o, ParameterState state)
     {
-        var h = RAdamKernel.Hyper.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, state.Step);
-        RAdamKernel.Step(param, grad, state.Buffer("exp_avg").Span, state.Buffer("exp_avg_sq").Span, h);
+        var rule = RAdamRule.For(o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, state.Step);
+        ElementwiseUpdate.Run(rule, param, grad, state.Buffer("exp_avg").Span, state.Buffer("exp_avg_sq").Span);
     }
 }

@@ -70,7 +70,7 @@ public sealed class RMSpropOptions : OptimizerOptions, IMomentumOptions
 /// v = −η·b while η is constant; <see cref="MomentumForm.Ema"/> is b ← μb + (1 − μ) g/d, θ ← θ − ηb, which equals
 /// PyTorch's form run with η·(1 − μ). Each keeps its velocity in "momentum_buffer".</para>
 /// <para>The scalars are computed in double, as torch does in Python, and rounded to float where torch's kernels
-/// do; the elementwise work is one fused pass (<see cref="RMSpropKernel"/>).</para>
+/// do; the elementwise work is one fused pass (<see cref="RMSpropRule"/>).</para>
 /// </remarks>
 public sealed class RMSprop : Optimizer<RMSpropOptions>
 {
@@ -122,10 +122,10 @@ public sealed class RMSprop : Optimizer<RMSpropOptions>
         var gradAvg = o.Centered ? state.Buffer("grad_avg").Span : [];
         bool momentum = o.Momentum > 0;
         var buffer = momentum ? state.Buffer("momentum_buffer").Span : [];
-        var hyper = new RMSpropKernel.Hyper(
+        var rule = new RMSpropRule(
             (float)o.Alpha, (float)(1 - o.Alpha), (float)o.Eps, (float)o.Lr, (float)-o.Lr, (float)o.WeightDecay,
             (float)o.Momentum, (float)(1 - o.Momentum), momentum ? o.Form : null, o.Centered,
             o.EpsilonPlacement == EpsilonPlacement.InsideSqrt, o.Maximize);
-        RMSpropKernel.Step(param, grad, squareAvg, gradAvg, buffer, hyper);
+        ElementwiseUpdate.Run(rule, param, grad, squareAvg, gradAvg, buffer);
     }
 }

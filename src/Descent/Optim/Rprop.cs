@@ -55,7 +55,7 @@ public sealed class RpropOptions : OptimizerOptions
 /// Igel and Hüsken (2000), which is what PyTorch 1.13 implements. The learning rate is read only when a
 /// parameter's step sizes are created, at its first update; changing it later has no effect, as in PyTorch.</para>
 /// <para>The product g·g′ is rounded to float before its sign is taken, as in torch (so two tiny gradients whose
-/// product underflows count as "no sign information"). The update is one fused pass (<see cref="RpropKernel"/>).</para>
+/// product underflows count as "no sign information"). The update is one fused pass (<see cref="RpropRule"/>).</para>
 /// </remarks>
 public sealed class Rprop : Optimizer<RpropOptions>
 {
@@ -99,7 +99,7 @@ public sealed class Rprop : Optimizer<RpropOptions>
     {
         var prev = state.Buffer("prev");
         var stepSize = state.Buffer("step_size", (float)o.Lr);
-        var hyper = new RpropKernel.Hyper((float)o.Etas.Minus, (float)o.Etas.Plus, (float)o.StepSizes.Min, (float)o.StepSizes.Max, o.Maximize);
-        RpropKernel.Step(param, grad, prev.Span, stepSize.Span, hyper);
+        var rule = new RpropRule((float)o.Etas.Minus, (float)o.Etas.Plus, (float)o.StepSizes.Min, (float)o.StepSizes.Max, o.Maximize);
+        ElementwiseUpdate.Run(rule, param, grad, prev.Span, stepSize.Span);
     }
 }

@@ -139,14 +139,14 @@ public sealed class Sgd : Optimizer<SgdOptions>
             TextbookStep(param, grad, o, state.Buffer("momentum_buffer").Span);
             return;
         }
-        var hyper = SgdKernel.Hyper.From(o.Lr, o.Momentum, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize);
         if (o.Momentum == 0)
         {
-            SgdKernel.Step(param, grad, [], hyper, firstStep: false);
+            ElementwiseUpdate.Run(SgdRule.From(o.Lr, 0, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize, firstStep: false), param, grad);
             return;
         }
         bool first = !state.Has("momentum_buffer");
-        SgdKernel.Step(param, grad, state.Buffer("momentum_buffer").Span, hyper, first);
+        var rule = SgdRule.From(o.Lr, o.Momentum, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize, first);
+        ElementwiseUpdate.Run(rule, param, grad, state.Buffer("momentum_buffer").Span);
     }
 
     /// <summary>The Sutskever and moving-average forms; the buffer starts at zero.</summary>

@@ -126,41 +126,4 @@ public class ASGDTests
 
     // --- the fused kernel equals its scalar reference -----------------------------------------------------------
 
-    [Theory]
-    [InlineData(false, 0f, false)]
-    [InlineData(true, 0f, false)]
-    [InlineData(false, 0.1f, true)]
-    [InlineData(true, 0.05f, true)]
-    public void FusedKernelEqualsScalarReferenceForEveryLength(bool averaging, float weightDecay, bool maximize)
-    {
-        var rng = new Rng(53);
-        var h = new ASGDKernel.Hyper((float)(1 - 1e-2 * 0.05), -0.05f, averaging ? 0.25f : 1f, averaging, weightDecay, maximize);
-        for (int n = 0; n <= 300; n++)
-        {
-            var p = Random(rng, n, -1, 1);
-            var g = Random(rng, n, -1, 1);
-            var ax = Random(rng, n, -1, 1);
-            var (p2, ax2) = ((float[])p.Clone(), (float[])ax.Clone());
-            ASGDKernel.Step(p, g, ax, h);
-            ASGDKernel.StepReference(p2, g, ax2, h);
-            AssertBitEqual(p2, p);
-            AssertBitEqual(ax2, ax);
-        }
-    }
-
-    [Fact]
-    public void LargeTensorsSplitAcrossThreadsEqualTheReference()
-    {
-        var rng = new Rng(59);
-        int n = (1 << 18) + 53;
-        var h = new ASGDKernel.Hyper((float)(1 - 1e-4 * 0.01), -0.01f, 0.1f, true, 0.01f, false);
-        var p = Random(rng, n, -1, 1);
-        var g = Random(rng, n, -1, 1);
-        var ax = Random(rng, n, -1, 1);
-        var (p2, ax2) = ((float[])p.Clone(), (float[])ax.Clone());
-        ASGDKernel.Step(p, g, ax, h);
-        ASGDKernel.StepReference(p2, g, ax2, h);
-        AssertBitEqual(p2, p);
-        AssertBitEqual(ax2, ax);
-    }
 }

@@ -137,46 +137,4 @@ public class AdagradTests
 
     // --- the fused kernel equals its scalar reference -----------------------------------------------------------
 
-    public static TheoryData<float, float, bool, bool> KernelConfigurations => new()
-    {
-        { 0f, 1e-10f, false, false },
-        { 0.1f, 1e-10f, true, false },
-        { 0f, 1e-3f, false, true },
-        { 0.05f, 1e-6f, true, true },
-    };
-
-    [Theory]
-    [MemberData(nameof(KernelConfigurations))]
-    public void FusedKernelEqualsScalarReferenceForEveryLength(float weightDecay, float eps, bool maximize, bool inside)
-    {
-        var rng = new Rng(17);
-        var h = new AdagradKernel.Hyper(-0.03f, eps, weightDecay, maximize, inside);
-        for (int n = 0; n <= 300; n++)
-        {
-            var p = Random(rng, n, -1, 1);
-            var g = Random(rng, n, -1, 1);
-            var s = Random(rng, n, 0, 1);
-            var (p2, s2) = ((float[])p.Clone(), (float[])s.Clone());
-            AdagradKernel.Step(p, g, s, h);
-            AdagradKernel.StepReference(p2, g, s2, h);
-            AssertBitEqual(p2, p);
-            AssertBitEqual(s2, s);
-        }
-    }
-
-    [Fact]
-    public void LargeTensorsSplitAcrossThreadsEqualTheReference()
-    {
-        var rng = new Rng(5);
-        int n = (1 << 18) + 37;
-        var h = new AdagradKernel.Hyper(-0.01f, 1e-10f, 0.01f, false, false);
-        var p = Random(rng, n, -1, 1);
-        var g = Random(rng, n, -1, 1);
-        var s = Random(rng, n, 0, 1);
-        var (p2, s2) = ((float[])p.Clone(), (float[])s.Clone());
-        AdagradKernel.Step(p, g, s, h);
-        AdagradKernel.StepReference(p2, g, s2, h);
-        AssertBitEqual(p2, p);
-        AssertBitEqual(s2, s);
-    }
 }

@@ -111,44 +111,4 @@ public class NAdamTests
         Assert.Equal(a.Value.ToArray(), b.Value.ToArray());
     }
 
-    private static NAdamKernel.Hyper Hyper(double weightDecay, float c1, float c2) =>
-        new(0.9f, 0.1f, 0.999f, (float)(1 - 0.999), (float)weightDecay, 0.00499f, 1e-8f, c1, c2, weightDecay != 0);
-
-    [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.1)]
-    public void FusedKernelEqualsScalarReferenceForEveryLength(double weightDecay)
-    {
-        var rng = new Rng(13);
-        for (int n = 0; n <= 300; n++)
-        {
-            var h = Hyper(weightDecay, -1.3e-3f, -2.1e-2f);
-            var p = Random(rng, n, -1, 1);
-            var g = Random(rng, n, -1, 1);
-            var m = Random(rng, n, -1, 1);
-            var v = Random(rng, n, 0, 1);
-            var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
-            NAdamKernel.Step(p, g, m, v, h);
-            NAdamKernel.StepReference(p2, g, m2, v2, h);
-            Assert.Equal(p2, p);
-            Assert.Equal(m2, m);
-            Assert.Equal(v2, v);
-        }
-    }
-
-    [Fact]
-    public void ThreadedKernelEqualsScalarReference()
-    {
-        var rng = new Rng(6);
-        int n = ElementwiseChunks.ParallelThreshold + ElementwiseChunks.ChunkSize + 13;
-        var h = Hyper(0.1, -1.3e-3f, -2.1e-2f);
-        var p = Random(rng, n, -1, 1);
-        var g = Random(rng, n, -1, 1);
-        var m = Random(rng, n, -1, 1);
-        var v = Random(rng, n, 0, 1);
-        var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
-        NAdamKernel.Step(p, g, m, v, h);
-        NAdamKernel.StepReference(p2, g, m2, v2, h);
-        Assert.True(p2.AsSpan().SequenceEqual(p) && m2.AsSpan().SequenceEqual(m) && v2.AsSpan().SequenceEqual(v));
-    }
 }

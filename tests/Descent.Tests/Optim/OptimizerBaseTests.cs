@@ -66,6 +66,18 @@ public class OptimizerBaseTests
     }
 
     [Fact]
+    public void OfSeveralNonFiniteGradientsTheFirstParameterIsNamed()
+    {
+        var a = Param("a", 1f);
+        var b = Param("b", 1f);
+        var c = Param("c", 1f);
+        var sgd = new Sgd([a], lr: 0.1);
+        sgd.AddParamGroup([b, c]);
+        Grad(a, 1f); Grad(b, float.PositiveInfinity); Grad(c, float.NaN);
+        Assert.Equal("b", Assert.Throws<NonFiniteGradientException>(() => sgd.Step()).Parameter);
+    }
+
+    [Fact]
     public void NonFiniteValuesAnywhereInALargeGradientAreFound()
     {
         foreach (int at in new[] { 0, 300_000, 400_000 })

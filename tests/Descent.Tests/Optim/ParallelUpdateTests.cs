@@ -10,7 +10,7 @@ namespace Descent.Tests.Optim;
 [Collection(ComputeThreadsCollection.Name)]
 public class ParallelUpdateTests
 {
-    public static TheoryData<string> Optimizers => new() { "SGD", "Adagrad", "Adadelta", "RMSprop", "Rprop", "ASGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam" };
+    public static TheoryData<string> Optimizers => new() { "SGD", "Adagrad", "Adadelta", "RMSprop", "Rprop", "ASGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion" };
 
     private static float[] Run(string name, int threads)
     {

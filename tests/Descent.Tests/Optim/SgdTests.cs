@@ -82,29 +82,4 @@ public class SgdTests
         Assert.Equal(argument, e.ParamName);
     }
 
-    [Fact]
-    public void FusedKernelEqualsScalarReferenceForEveryLength()
-    {
-        var rng = new Rng(11);
-        SgdKernel.Hyper[] configurations =
-        [
-            SgdKernel.Hyper.From(0.1, 0, 0, 0, false, false),
-            SgdKernel.Hyper.From(0.05, 0.9, 0, 1e-4, false, false),
-            SgdKernel.Hyper.From(0.05, 0.9, 0.1, 0, false, true),
-            SgdKernel.Hyper.From(0.05, 0.9, 0, 0.01, true, false),
-        ];
-        for (int n = 0; n <= 300; n++)
-            foreach (var h in configurations)
-                foreach (bool first in new[] { true, false })
-                {
-                    var p = Enumerable.Range(0, n).Select(_ => rng.Uniform(-1, 1)).ToArray();
-                    var g = Enumerable.Range(0, n).Select(_ => rng.Uniform(-1, 1)).ToArray();
-                    var b = Enumerable.Range(0, n).Select(_ => rng.Uniform(-1, 1)).ToArray();
-                    var (p2, b2) = ((float[])p.Clone(), (float[])b.Clone());
-                    SgdKernel.Step(p, g, b, h, first);
-                    SgdKernel.StepReference(p2, g, b2, h, first);
-                    Assert.Equal(p2, p);
-                    Assert.Equal(b2, b);
-                }
-    }
 }

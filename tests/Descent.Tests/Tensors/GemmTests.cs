@@ -4,11 +4,12 @@ using Descent.Threading;
 
 namespace Descent.Tests.Tensors;
 
+[Trait("Category", "Paths")]
 [Collection(ComputeThreadsCollection.Name)]
 public class GemmTests
 {
     /// <summary>The implementations under test: each kernel in each orientation, plus the public dispatch.</summary>
-    public enum Variant { Default, Tile8x32, Tile12x32, Tile8x32Turned, Tile12x32Turned, Tile6x16, Tile6x16Turned }
+    public enum Variant { Default, Tile8x32, Tile12x32, Tile8x32Turned, Tile12x32Turned, Tile6x16, Tile6x16Turned, Tile6x8, Tile6x8Turned }
 
     public static TheoryData<Variant, bool, bool> VariantsAndTransposes()
     {
@@ -24,7 +25,7 @@ public class GemmTests
         return data;
     }
 
-    // Sizes straddling the tile edges (Mr = 6, 8, 12; Nr = 16, 32) and the depth blocks (Kc = 256, 512).
+    // Sizes straddling the tile edges (Mr = 6, 8, 12; Nr = 8, 16, 32) and the depth blocks (256, 512).
     private static readonly (int M, int N, int K)[] AwkwardShapes =
     [
         (1, 1, 1), (1, 33, 7), (5, 1, 9), (7, 17, 8), (8, 32, 16), (9, 31, 3), (12, 32, 1), (13, 33, 17),
@@ -134,6 +135,36 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// Every micro-kernel, in both orientations, gives the bits of every other on shapes straddling the tiles and
+    /// the depth blocks — including kernels this machine lacks the instructions for, which .NET then runs in
+    /// software with the same IEEE-754 semantics. So a model trains to the same weights on AVX-512, AVX2 and
+    /// 128-bit (ARM64 NEON) machines.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void EveryKernelGivesTheSameBits(bool transposeA, bool transposeB)
+    {
+        var rng = new Rng(29);
+        (int M, int N, int K)[] shapes = [(13, 33, 17), (25, 65, 257), (17, 10, 513), (31, 15, 1100), (7, 40, 8), (1, 1, 1)];
+        foreach ((int m, int n, int k) in shapes)
+        {
+            foreach ((float alpha, float beta) in Scalings)
+            {
+                var operands = new Operands(rng, transposeA, transposeB, m, n, k, padding: 2);
+                float[] expected = operands.Run(Variant.Tile6x8, alpha, beta);
+                foreach (Variant variant in Enum.GetValues<Variant>())
+                {
+                    float[] actual = operands.Run(variant, alpha, beta);
+                    Assert.True(expected.AsSpan().SequenceEqual(actual), $"{variant} differs from Tile6x8 at m={m} n={n} k={k} α={alpha} β={beta}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void RejectsNegativeM() => AssertRejects<ArgumentOutOfRangeException>("m",
         () => Gemm.Multiply(false, false, -1, 2, 2, 1f, new float[4], 2, new float[4], 2, 0f, new float[4], 2));
@@ -205,6 +236,7 @@ public class GemmTests
         Variant.Tile8x32 or Variant.Tile8x32Turned => GemmKernel8x32.IsSupported,
         Variant.Tile12x32 or Variant.Tile12x32Turned => GemmKernel12x32.IsSupported,
         Variant.Tile6x16 or Variant.Tile6x16Turned => GemmKernel6x16.IsSupported,
+        Variant.Tile6x8 or Variant.Tile6x8Turned => GemmKernel6x8.IsSupported,
         _ => true,
     };
 
@@ -257,6 +289,8 @@ public class GemmTests
                     case Variant.Tile8x32Turned: GemmParallel.Run<GemmKernel8x32>(problem.Turned()); break;
                     case Variant.Tile12x32Turned: GemmParallel.Run<GemmKernel12x32>(problem.Turned()); break;
                     case Variant.Tile6x16Turned: GemmParallel.Run<GemmKernel6x16>(problem.Turned()); break;
+                    case Variant.Tile6x8: GemmParallel.Run<GemmKernel6x8>(problem); break;
+                    case Variant.Tile6x8Turned: GemmParallel.Run<GemmKernel6x8>(problem.Turned()); break;
                 }
             }
             return c;

@@ -68,14 +68,8 @@ public sealed partial class Tensor
             int weightSize = g.OutChannels * g.ColumnRows;
             float[]? weightPartials = weight.RequiresGrad ? TensorArena.Allocate(groups * weightSize) : null;
             float[]? biasPartials = bias is not null && bias.RequiresGrad ? TensorArena.Allocate(g.Batch * g.OutChannels) : null;
-            float[]? flipped = null;
-            if (dx is not null && ConvolutionKernels.UsesDirectInputGradient(g))
-            {
-                flipped = TensorArena.Allocate(g.OutChannels * g.KernelHeight * g.KernelWidth * DirectConvolution.PaddedChannels(g.InChannels));
-                DirectConvolution.PackFlippedWeights(weight.Span, g.OutChannels, g.InChannels, g.KernelHeight, g.KernelWidth, flipped);
-            }
             ConvolutionKernels.Backward(g, input._storage, input._offset, weight._storage, weight._offset, grad._storage, grad._offset,
-                dx, dxOffset, accumulateDx, weightPartials, biasPartials, flipped);
+                dx, dxOffset, accumulateDx, weightPartials, biasPartials);
             if (weightPartials is not null)
             {
                 var gw = weight.GradForWrite(out bool accumulate);

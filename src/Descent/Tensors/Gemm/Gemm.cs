@@ -6,9 +6,10 @@ namespace Descent.Tensors;
 /// Single-precision general matrix multiply (SGEMM) on row-major matrices.
 /// </summary>
 /// <remarks>
-/// The work is cache-blocked and packed in the GotoBLAS/BLIS style and runs on an AVX-512 (or AVX2/FMA)
-/// register-tiled micro-kernel, split across <see cref="ComputeThreads.Count"/> threads when large enough.
-/// Results are bit-identical for any thread count: threads split the rows or columns of C, never the depth.
+/// The work is cache-blocked and packed in the GotoBLAS/BLIS style and runs on an AVX-512, AVX2/FMA or 128-bit
+/// (NEON, SSE) register-tiled micro-kernel, split across <see cref="ComputeThreads.Count"/> threads when large
+/// enough. Results are bit-identical for any thread count and on every path: threads split the rows or columns of
+/// C, never the depth, and every kernel sums the same depth blocks with the same chain of fused multiply-adds.
 /// </remarks>
 public static class Gemm
 {
@@ -33,13 +34,24 @@ public static class Gemm
     /// <exception cref="ArgumentException">A span is too short for its matrix.</exception>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        => Multiply(DefaultPath, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => Multiply(ActivePath, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
-    /// <summary>The fastest implementation this machine supports.</summary>
+    /// <summary>The widest packed implementation this machine supports; the 128-bit one runs everywhere.</summary>
     internal static GemmPath DefaultPath { get; } =
         GemmKernel8x32.IsSupported ? GemmPath.Vector512
         : GemmKernel6x16.IsSupported ? GemmPath.Vector256
-        : GemmPath.Reference;
+        : GemmPath.Vector128;
+
+    /// <summary>
+    /// The path multiplies take now: <see cref="DefaultPath"/>, or a narrower one while a test narrows the kernels
+    /// with <see cref="Descent.Simd.SimdPath.Force"/> (a wider one than the machine has is never taken here).
+    /// </summary>
+    internal static GemmPath ActivePath => Descent.Simd.SimdPath.Width switch
+    {
+        Descent.Simd.SimdWidth.Vector512 => DefaultPath,
+        Descent.Simd.SimdWidth.Vector256 => DefaultPath == GemmPath.Vector512 ? GemmPath.Vector256 : DefaultPath,
+        _ => GemmPath.Vector128,
+    };
 
     /// <summary><see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> on a chosen implementation.</summary>
     internal static void Multiply(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, float alpha,

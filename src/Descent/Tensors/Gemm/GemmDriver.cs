@@ -17,14 +17,21 @@ internal static unsafe class GemmDriver
     private const int DirectBMaxRowTiles = 2;
 
     /// <summary>
-    /// Depth blocking for a problem of depth <paramref name="k"/>: near-equal blocks (a multiple of 8 deep, except
-    /// the last) no deeper than <typeparamref name="TKernel"/>'s Kc. Depends only on k, never on the thread split.
+    /// The deepest depth block, the same for every micro-kernel: each block's products are summed in registers
+    /// from zero and then added to C, so where the blocks split K decides the rounding, and a kernel with its own
+    /// block depth would give other bits.
     /// </summary>
-    public static int DepthBlock<TKernel>(int k) where TKernel : struct, IGemmKernel
+    public const int MaxDepth = 512;
+
+    /// <summary>
+    /// Depth blocking for a problem of depth <paramref name="k"/>: near-equal blocks (a multiple of 8 deep, except
+    /// the last) no deeper than <see cref="MaxDepth"/>. Depends only on k, never on the kernel or the thread split.
+    /// </summary>
+    public static int DepthBlock(int k)
     {
-        int blocks = (k + TKernel.Kc - 1) / TKernel.Kc;
+        int blocks = (k + MaxDepth - 1) / MaxDepth;
         int depth = (k + blocks - 1) / blocks;
-        return Math.Min((depth + 7) & ~7, TKernel.Kc);
+        return Math.Min((depth + 7) & ~7, MaxDepth);
     }
 
     /// <summary>Computes rows [rowStart, rowEnd) × columns [colStart, colEnd) of C on the calling thread.</summary>
@@ -34,7 +41,7 @@ internal static unsafe class GemmDriver
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
         int k = problem.K;
-        int kcBlock = DepthBlock<TKernel>(k);
+        int kcBlock = DepthBlock(k);
         int mcBlock = Math.Min(TKernel.Mc, RoundUp(rowEnd - rowStart, mr));
         int ncBlock = Math.Min(TKernel.Nc, RoundUp(colEnd - colStart, nr));
         bool directB = !problem.TransposeB && rowEnd - rowStart <= DirectBMaxRowTiles * mr;

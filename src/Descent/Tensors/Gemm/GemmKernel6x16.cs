@@ -12,7 +12,6 @@ internal readonly unsafe struct GemmKernel6x16 : IGemmKernel
 {
     public static int Mr => 6;
     public static int Nr => 16;
-    public static int Kc => 256;
     public static int Mc => 96;
     public static int Nc => 2048;
     public static bool IsSupported => Vector256.IsHardwareAccelerated && Fma.IsSupported && Avx2.IsSupported;

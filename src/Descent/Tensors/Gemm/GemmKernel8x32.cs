@@ -13,7 +13,6 @@ internal readonly unsafe struct GemmKernel8x32 : IGemmKernel
 {
     public static int Mr => 8;
     public static int Nr => 32;
-    public static int Kc => 512;
     public static int Mc => 128;
     public static int Nc => 2048;
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;

@@ -11,6 +11,9 @@ internal enum GemmTile
 
     /// <summary>6×16 with Vector256 (<see cref="GemmKernel6x16"/>).</summary>
     Tile6x16,
+
+    /// <summary>6×8 with Vector128 (<see cref="GemmKernel6x8"/>).</summary>
+    Tile6x8,
 }
 
 /// <summary>A plan for one multiply: the micro-kernel's tile, and whether C is computed turned around as Cᵀ.</summary>
@@ -32,9 +35,11 @@ internal static class GemmPlan
     private static readonly GemmChoice[] Vector512Alternatives =
         [new(GemmTile.Tile12x32, false), new(GemmTile.Tile8x32, true), new(GemmTile.Tile12x32, true)];
 
-    /// <summary>The plan for an m×n×k multiply on <paramref name="path"/> (Vector512 or Vector256).</summary>
+    /// <summary>The plan for an m×n×k multiply on <paramref name="path"/> (Vector512, Vector256 or Vector128).</summary>
     public static GemmChoice Choose(int m, int n, int k, GemmPath path)
     {
+        if (path == GemmPath.Vector128)
+            return new GemmChoice(GemmTile.Tile6x8, Cost(n, m, k, 6, 8, true) < Cost(m, n, k, 6, 8, false));
         if (path != GemmPath.Vector512)
             return new GemmChoice(GemmTile.Tile6x16, Cost(n, m, k, 6, 16, true) < Cost(m, n, k, 6, 16, false));
         var best = new GemmChoice(GemmTile.Tile8x32, false);
@@ -57,6 +62,7 @@ internal static class GemmPlan
         {
             case GemmTile.Tile8x32: Dispatch<GemmKernel8x32>(chosen, parallel); break;
             case GemmTile.Tile12x32: Dispatch<GemmKernel12x32>(chosen, parallel); break;
+            case GemmTile.Tile6x8: Dispatch<GemmKernel6x8>(chosen, parallel); break;
             default: Dispatch<GemmKernel6x16>(chosen, parallel); break;
         }
     }

@@ -1,8 +1,9 @@
 namespace Descent.Tensors;
 
 /// <summary>
-/// The plain triple loop, accumulating in double: the oracle the tests compare the packed kernels against, and
-/// the fallback on machines without 256-bit FMA. Arguments are assumed validated by <see cref="Gemm"/>.
+/// The plain triple loop, accumulating in double: the oracle the tests compare the packed kernels against (never
+/// a runtime path: <see cref="GemmKernel6x8"/> serves machines without AVX2). Arguments are assumed validated by
+/// <see cref="Gemm"/>.
 /// </summary>
 internal static class GemmReference
 {

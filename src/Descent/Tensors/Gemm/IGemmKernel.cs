@@ -2,7 +2,9 @@ namespace Descent.Tensors;
 
 /// <summary>
 /// A register-tiled GEMM micro-kernel and the cache blocking tuned for it. The driver is generic over the
-/// kernel type, so each kernel gets its own specialised copy of the blocked loops.
+/// kernel type, so each kernel gets its own specialised copy of the blocked loops. Every kernel computes each
+/// element of C as the same chain of fused multiply-adds over the same depth blocks
+/// (<see cref="GemmDriver.DepthBlock"/>), so all of them give the same bits.
 /// </summary>
 internal unsafe interface IGemmKernel
 {
@@ -11,9 +13,6 @@ internal unsafe interface IGemmKernel
 
     /// <summary>Columns of C computed per call (the width of a packed B micro-panel).</summary>
     static abstract int Nr { get; }
-
-    /// <summary>Largest depth of one packed block; K is cut into near-equal blocks no deeper than this.</summary>
-    static abstract int Kc { get; }
 
     /// <summary>Rows of op(A) packed at a time (a multiple of <see cref="Mr"/>).</summary>
     static abstract int Mc { get; }

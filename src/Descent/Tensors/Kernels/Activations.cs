@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Descent.Simd;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Descent.Tensors.Kernels;
 
 /// <summary>
-/// Activation functions and their derivatives over spans. Each derivative kernel has a vector path and the
-/// scalar reference it must equal (<see cref="ActivationsReference"/>).
+/// Activation functions and their derivatives over spans. Each derivative is written once over
+/// <see cref="ILanes{TSelf}"/> and runs on the widest lane type (<see cref="SimdPath.Width"/>) with a one-lane tail;
+/// every width must equal the scalar reference (<see cref="ActivationsReference"/>) bit for bit.
 /// </summary>
 internal static class Activations
 {
@@ -26,67 +27,57 @@ internal static class Activations
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool accumulate)
         => ApplyBackward<TanhDerivative>(y, g, dx, accumulate);
 
-    /// <summary>The gradient an activation passes back, g·f'(x), written in terms of its output y.</summary>
+    /// <summary>The gradient an activation passes back, g·f'(x), written in terms of its output y, once for every lane type.</summary>
     private interface IDerivative
     {
-        static abstract Vector512<float> Backward(Vector512<float> y, Vector512<float> g);
-        static abstract Vector256<float> Backward(Vector256<float> y, Vector256<float> g);
-        static abstract float Backward(float y, float g);
+        static abstract TLanes Backward<TLanes>(TLanes y, TLanes g) where TLanes : struct, ILanes<TLanes>;
     }
 
     private readonly struct ReluDerivative : IDerivative
     {
-        public static Vector512<float> Backward(Vector512<float> y, Vector512<float> g) => g & Vector512.GreaterThan(y, Vector512<float>.Zero);
-        public static Vector256<float> Backward(Vector256<float> y, Vector256<float> g) => g & Vector256.GreaterThan(y, Vector256<float>.Zero);
-        public static float Backward(float y, float g) => y > 0f ? g : 0f;
+        public static TLanes Backward<TLanes>(TLanes y, TLanes g) where TLanes : struct, ILanes<TLanes> => TLanes.WherePositive(y, g);
     }
 
     private readonly struct SigmoidDerivative : IDerivative
     {
-        public static Vector512<float> Backward(Vector512<float> y, Vector512<float> g) => g * (y * (Vector512<float>.One - y));
-        public static Vector256<float> Backward(Vector256<float> y, Vector256<float> g) => g * (y * (Vector256<float>.One - y));
-        public static float Backward(float y, float g) => g * (y * (1f - y));
+        public static TLanes Backward<TLanes>(TLanes y, TLanes g) where TLanes : struct, ILanes<TLanes> => g * (y * (TLanes.Create(1f) - y));
     }
 
     private readonly struct TanhDerivative : IDerivative
     {
-        public static Vector512<float> Backward(Vector512<float> y, Vector512<float> g) => g * (Vector512<float>.One - y * y);
-        public static Vector256<float> Backward(Vector256<float> y, Vector256<float> g) => g * (Vector256<float>.One - y * y);
-        public static float Backward(float y, float g) => g * (1f - y * y);
+        public static TLanes Backward<TLanes>(TLanes y, TLanes g) where TLanes : struct, ILanes<TLanes> => g * (TLanes.Create(1f) - y * y);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplyBackward<TD>(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool accumulate)
         where TD : struct, IDerivative
     {
         if (y.Length != g.Length || dx.Length != g.Length) throw new ArgumentException("activation backward spans differ in length");
-        int n = g.Length, i = 0;
+        int i = SimdPath.Width switch
+        {
+            SimdWidth.Vector512 => ApplyBackward<TD, Lanes512>(y, g, dx, accumulate, 0),
+            SimdWidth.Vector256 => ApplyBackward<TD, Lanes256>(y, g, dx, accumulate, 0),
+            SimdWidth.Vector128 => ApplyBackward<TD, Lanes128>(y, g, dx, accumulate, 0),
+            _ => 0,
+        };
+        ApplyBackward<TD, Lane1>(y, g, dx, accumulate, i);
+    }
+
+    /// <summary>Runs whole groups of <typeparamref name="TLanes"/> from <paramref name="start"/>; returns where they stop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ApplyBackward<TD, TLanes>(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool accumulate, int start)
+        where TD : struct, IDerivative where TLanes : struct, ILanes<TLanes>
+    {
+        int n = g.Length, i = start, count = TLanes.Count;
         ref float yr = ref MemoryMarshal.GetReference(y);
         ref float gr = ref MemoryMarshal.GetReference(g);
         ref float dr = ref MemoryMarshal.GetReference(dx);
-        if (Vector512.IsHardwareAccelerated)
+        for (; i <= n - count; i += count)
         {
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var v = TD.Backward(Vector512.LoadUnsafe(ref yr, (nuint)i), Vector512.LoadUnsafe(ref gr, (nuint)i));
-                if (accumulate) v += Vector512.LoadUnsafe(ref dr, (nuint)i);
-                v.StoreUnsafe(ref dr, (nuint)i);
-            }
+            var v = TD.Backward(TLanes.Load(ref yr, (nuint)i), TLanes.Load(ref gr, (nuint)i));
+            if (accumulate) v = TLanes.Load(ref dr, (nuint)i) + v;
+            v.Store(ref dr, (nuint)i);
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var v = TD.Backward(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256.LoadUnsafe(ref gr, (nuint)i));
-                if (accumulate) v += Vector256.LoadUnsafe(ref dr, (nuint)i);
-                v.StoreUnsafe(ref dr, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float v = TD.Backward(y[i], g[i]);
-            dx[i] = accumulate ? dx[i] + v : v;
-        }
+        return i;
     }
 }
 

@@ -4,7 +4,8 @@ namespace Descent.Tensors.Kernels;
 
 /// <summary>
 /// Batch normalization over an [N, C, S] layout (S = 1 for [N, C], H·W for NCHW), parallel over channels: each
-/// channel's statistics are summed by one thread in a fixed order, in double precision.
+/// channel's statistics are summed by one thread in a fixed order, in double precision, one element at a time
+/// (so the vector width cannot change them); the elementwise maps run on the widest lanes (<see cref="BatchNormRows"/>).
 /// </summary>
 internal static class BatchNormKernels
 {
@@ -69,7 +70,7 @@ internal static class BatchNormKernels
                 int at = (i * c + channel) * s;
                 var row = x.AsSpan(xOffset + at, s);
                 var output = y.AsSpan(yOffset + at, s);
-                for (int j = 0; j < row.Length; j++) output[j] = row[j] * a + b;
+                BatchNormRows.Affine(row, a, b, output);
             }
         }
     }
@@ -109,10 +110,7 @@ internal static class BatchNormKernels
                 var row = x.AsSpan(xOffset + at, s);
                 var grad = dy.AsSpan(dyOffset + at, s);
                 var target = dx.AsSpan(dxOffset + at, s);
-                if (accumulate)
-                    for (int j = 0; j < row.Length; j++) target[j] += ca * grad[j] + cb * row[j] + cd;
-                else
-                    for (int j = 0; j < row.Length; j++) target[j] = ca * grad[j] + cb * row[j] + cd;
+                BatchNormRows.InputGradient(row, grad, ca, cb, cd, target, accumulate);
             }
         }
     }

@@ -4,9 +4,9 @@ namespace Descent.Tensors.Kernels;
 
 /// <summary>
 /// 2-D convolution of an NCHW batch one sample at a time: the samples are spread over the compute threads and
-/// each one's work runs on its thread, in that core's cache. The forward pass and (at stride 1) the input gradient
-/// use <see cref="DirectConvolution"/> on AVX-512 machines, im2col + GEMM elsewhere; the weight gradient is
-/// im2col + GEMM. Every output element is computed the same way whatever the thread count.
+/// each one's work runs on its thread, in that core's cache. The forward pass uses <see cref="DirectConvolution"/>
+/// on AVX-512 machines and im2col + GEMM elsewhere, which give the same bits; the gradients are im2col + GEMM.
+/// Every output element is computed the same way whatever the thread count and the vector width.
 /// </summary>
 /// <remarks>
 /// The weight gradient is a sum over the batch. It is accumulated in <see cref="WeightGradientGroups"/> fixed,
@@ -21,7 +21,6 @@ internal static unsafe class ConvolutionKernels
     [ThreadStatic] private static float[]? t_columns;
     [ThreadStatic] private static float[]? t_columnGradient;
     [ThreadStatic] private static float[]? t_padded;
-    [ThreadStatic] private static float[]? t_paddedGradient;
 
     /// <summary>Whether the direct kernels may be used (tests turn them off to check the im2col path).</summary>
     internal static bool DirectEnabled { get; set; } = true;
@@ -37,12 +36,6 @@ internal static unsafe class ConvolutionKernels
     public static bool UsesDirectForward(in Conv2dGeometry g) =>
         DirectEnabled && DirectConvolution.IsSupported && !g.IsPointwise
         && g.ColumnRows >= DirectMinimumDepth && FewPaddedChannels(g.OutChannels);
-
-    /// <summary>Whether the input gradient of <paramref name="g"/> runs the direct kernel (and needs flipped packed weights).</summary>
-    public static bool UsesDirectInputGradient(in Conv2dGeometry g) =>
-        DirectEnabled && DirectConvolution.IsSupported && !g.IsPointwise && g.StrideH == 1 && g.StrideW == 1
-        && g.PadH <= g.KernelHeight - 1 && g.PadW <= g.KernelWidth - 1
-        && g.OutChannels * g.KernelHeight * g.KernelWidth >= DirectMinimumDepth && FewPaddedChannels(g.InChannels);
 
     /// <summary>True when rounding <paramref name="channels"/> up to whole vectors of 16 wastes at most a quarter of the lanes.</summary>
     private static bool FewPaddedChannels(int channels) => 4 * (DirectConvolution.PaddedChannels(channels) - channels) <= DirectConvolution.PaddedChannels(channels);
@@ -64,13 +57,12 @@ internal static unsafe class ConvolutionKernels
 
     /// <summary>
     /// The backward pass. Writes (or adds, with <paramref name="accumulateDx"/>) the input gradient into
-    /// <paramref name="dx"/> when it is not null, with the direct kernel when <paramref name="flippedWeights"/> (from
-    /// <see cref="DirectConvolution.PackFlippedWeights"/>) is given; writes per-group weight-gradient partials
+    /// <paramref name="dx"/> when it is not null; writes per-group weight-gradient partials
     /// [groups, OC·C·KH·KW] into <paramref name="weightPartials"/> and per-sample bias sums [N, OC] into
     /// <paramref name="biasPartials"/> when those are not null. Reduce them with <see cref="SumPartials"/>.
     /// </summary>
     public static void Backward(in Conv2dGeometry g, float[] x, int xOffset, float[] w, int wOffset, float[] dy, int dyOffset,
-        float[]? dx, int dxOffset, bool accumulateDx, float[]? weightPartials, float[]? biasPartials, float[]? flippedWeights)
+        float[]? dx, int dxOffset, bool accumulateDx, float[]? weightPartials, float[]? biasPartials)
     {
         if (g.Batch == 0)
         {
@@ -78,7 +70,7 @@ internal static unsafe class ConvolutionKernels
             return;
         }
         int groups = WeightGradientGroups(g.Batch);
-        var body = new BackwardBody(g, groups, x, xOffset, w, wOffset, dy, dyOffset, dx, dxOffset, accumulateDx, weightPartials, biasPartials, flippedWeights);
+        var body = new BackwardBody(g, groups, x, xOffset, w, wOffset, dy, dyOffset, dx, dxOffset, accumulateDx, weightPartials, biasPartials);
         ComputeThreads.For(groups, body);
     }
 
@@ -160,18 +152,18 @@ internal static unsafe class ConvolutionKernels
             {
                 if (bias is null)
                 {
-                    DirectConvolution.Sample(plan, ps, pw, null, py, accumulate: false);
+                    DirectConvolution.Sample(plan, ps, pw, null, py);
                 }
                 else
                 {
-                    fixed (float* pb = &bias[biasOffset]) DirectConvolution.Sample(plan, ps, pw, pb, py, accumulate: false);
+                    fixed (float* pb = &bias[biasOffset]) DirectConvolution.Sample(plan, ps, pw, pb, py);
                 }
             }
         }
     }
 
     private readonly struct BackwardBody(Conv2dGeometry g, int groups, float[] x, int xOffset, float[] w, int wOffset, float[] dy, int dyOffset,
-        float[]? dx, int dxOffset, bool accumulateDx, float[]? weightPartials, float[]? biasPartials, float[]? flippedWeights) : IComputeBody
+        float[]? dx, int dxOffset, bool accumulateDx, float[]? weightPartials, float[]? biasPartials) : IComputeBody
     {
         public void Invoke(int group)
         {
@@ -207,11 +199,6 @@ internal static unsafe class ConvolutionKernels
                 if (dx is not null)
                 {
                     int dxAt = dxOffset + n * g.InputSize;
-                    if (flippedWeights is not null)
-                    {
-                        DirectInputGradient(dyAt, dx, dxAt, flippedWeights);
-                        continue;
-                    }
                     if (g.IsPointwise)
                     {
                         fixed (float* pw = &w[wOffset], pdy = &dy[dyAt], pdx = &dx[dxAt])
@@ -227,24 +214,6 @@ internal static unsafe class ConvolutionKernels
                     Im2Col.FoldAdd(g, dcol, sample, Scratch(ref t_padded, Im2Col.ScratchLength(g)));
                 }
             }
-        }
-
-        /// <summary>dx_n (+)= conv(pad(dy_n), W') at stride 1, W' the flipped, transposed weights.</summary>
-        private void DirectInputGradient(int dyAt, float[] dx, int dxAt, float[] flipped)
-        {
-            int ph = g.KernelHeight - 1 - g.PadH, pw = g.KernelWidth - 1 - g.PadW;
-            int hp = g.OutHeight + 2 * ph, wp = g.OutWidth + 2 * pw;
-            float[] source = dy;
-            int sourceOffset = dyAt;
-            if (ph != 0 || pw != 0)
-            {
-                source = Scratch(ref t_paddedGradient, g.OutChannels * hp * wp);
-                sourceOffset = 0;
-                DirectConvolution.Pad(dy.AsSpan(dyAt, g.OutputSize), g.OutChannels, g.OutHeight, g.OutWidth, ph, pw, source);
-            }
-            var plan = new DirectConvolution.Plan(g.OutChannels, hp, wp, g.KernelHeight, g.KernelWidth, 1, 1, g.InHeight, g.InWidth, g.InChannels);
-            fixed (float* ps = &source[sourceOffset], pf = flipped, pdx = &dx[dxAt])
-                DirectConvolution.Sample(plan, ps, pf, null, pdx, accumulateDx);
         }
     }
 

@@ -11,9 +11,11 @@ namespace Descent.Tensors.Kernels;
 /// packing folded into the micro-kernel's loads.
 /// </summary>
 /// <remarks>
-/// Every output is one fused multiply-add chain over (c, kh, kw) in that order, whatever the tile, the thread or the
-/// thread count. Used for the forward pass and, at stride 1, for the input gradient (a stride-1 convolution of the
-/// padded output gradient with the flipped, transposed weights).
+/// Every output is a fused multiply-add chain over (c, kh, kw) in that order, cut into the GEMM's depth blocks,
+/// whatever the tile, the thread or the thread count: the same arithmetic as im2col + GEMM, which machines without
+/// AVX-512 run, so the forward pass gives the same bits on every machine. Used for the forward pass only: an input
+/// gradient computed directly would sum over (o, kh, kw) in one chain where im2col + GEMM folds per-tap sums, and
+/// the bits would then depend on the machine.
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
@@ -35,26 +37,6 @@ internal static unsafe class DirectConvolution
             var row = packed.Slice(r * ocp, ocp);
             for (int o = 0; o < outChannels; o++) row[o] = w[o * k + r];
             row[outChannels..].Clear();
-        }
-    }
-
-    /// <summary>
-    /// Packs the weights of the input gradient: W'[c, o, kh, kw] = W[o, c, KH−1−kh, KW−1−kw] as a
-    /// [OC·KH·KW, Cp] matrix, so that dx = conv(pad(dy), W') at stride 1.
-    /// </summary>
-    public static void PackFlippedWeights(ReadOnlySpan<float> w, int outChannels, int inChannels, int kh, int kw, Span<float> packed)
-    {
-        int cp = PaddedChannels(inChannels);
-        int taps = kh * kw;
-        for (int o = 0; o < outChannels; o++)
-        {
-            for (int t = 0; t < taps; t++)
-            {
-                var row = packed.Slice((o * taps + t) * cp, cp);
-                int flipped = taps - 1 - t;
-                for (int c = 0; c < inChannels; c++) row[c] = w[(o * inChannels + c) * taps + flipped];
-                row[inChannels..].Clear();
-            }
         }
     }
 
@@ -90,87 +72,116 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary>
-    /// y[o, p] = (y[o, p] when <paramref name="accumulate"/>) + bias[o] + Σ_(c,kh,kw) packed[(c,kh,kw), o]·x[c, p's window]
-    /// for one sample: <paramref name="x"/> is the padded sample [C, Hp, Wp], <paramref name="y"/> [OC, OH·OW].
+    /// y[o, p] = bias[o] + Σ_(c,kh,kw) packed[(c,kh,kw), o]·x[c, p's window] for one sample: <paramref name="x"/> is
+    /// the padded sample [C, Hp, Wp], <paramref name="y"/> [OC, OH·OW], <paramref name="bias"/> may be null. The
+    /// depth is cut into the GEMM's blocks (<see cref="GemmDriver.DepthBlock"/>): each block's chain starts from zero
+    /// and is then added to the running output, the first one to the bias, exactly as im2col + GEMM computes it
+    /// with C prefilled with the bias, so both give the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sample(in Plan plan, float* x, float* packed, float* bias, float* y, bool accumulate)
+    public static void Sample(in Plan plan, float* x, float* packed, float* bias, float* y)
     {
         int ocp = PaddedChannels(plan.OutChannels);
         int pixels = plan.OutHeight * plan.OutWidth;
+        int depth = plan.InChannels * plan.KernelH * plan.KernelW;
+        int block = GemmDriver.DepthBlock(depth);
         int* offsets = stackalloc int[12];
         float* tile = stackalloc float[12 * 64];
-        for (int o0 = 0, width; o0 < plan.OutChannels; o0 += 16 * width)
+        int[] depthOffsets = DepthOffsets(plan, depth);
+        fixed (int* pd = depthOffsets)
         {
-            int remaining = (ocp - o0) / 16;
-            width = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
-            int rows = width == 4 ? 6 : 12;
-            for (int p0 = 0; p0 < pixels; p0 += rows)
+            for (int o0 = 0, width; o0 < plan.OutChannels; o0 += 16 * width)
             {
-                int count = Math.Min(rows, pixels - p0);
-                for (int r = 0; r < rows; r++)
+                int remaining = (ocp - o0) / 16;
+                width = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
+                int rows = width == 4 ? 6 : 12;
+                for (int p0 = 0; p0 < pixels; p0 += rows)
                 {
-                    int p = Math.Min(p0 + r, pixels - 1);
-                    offsets[r] = p / plan.OutWidth * plan.StrideH * plan.PaddedWidth + p % plan.OutWidth * plan.StrideW;
-                }
-                if (width == 4) Tile6x4(plan, x, packed + o0, ocp, offsets, tile);
-                else if (width == 2) Tile12x2(plan, x, packed + o0, ocp, offsets, tile);
-                else Tile12x1(plan, x, packed + o0, ocp, offsets, tile);
-                int channels = Math.Min(16 * width, plan.OutChannels - o0);
-                int stride = 16 * width;
-                for (int o = 0; o < channels; o++)
-                {
-                    float b = bias == null ? 0f : bias[o0 + o];
-                    float* dst = y + (nint)(o0 + o) * pixels + p0;
-                    if (accumulate)
-                        for (int r = 0; r < count; r++) dst[r] += tile[r * stride + o] + b;
-                    else
-                        for (int r = 0; r < count; r++) dst[r] = tile[r * stride + o] + b;
+                    int count = Math.Min(rows, pixels - p0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int p = Math.Min(p0 + r, pixels - 1);
+                        offsets[r] = p / plan.OutWidth * plan.StrideH * plan.PaddedWidth + p % plan.OutWidth * plan.StrideW;
+                    }
+                    int channels = Math.Min(16 * width, plan.OutChannels - o0);
+                    int stride = 16 * width;
+                    for (int k0 = 0; k0 < depth; k0 += block)
+                    {
+                        int k1 = Math.Min(depth, k0 + block);
+                        float* w = packed + (nint)k0 * ocp + o0;
+                        if (width == 4) Tile6x4(x, pd, k0, k1, w, ocp, offsets, tile);
+                        else if (width == 2) Tile12x2(x, pd, k0, k1, w, ocp, offsets, tile);
+                        else Tile12x1(x, pd, k0, k1, w, ocp, offsets, tile);
+                        for (int o = 0; o < channels; o++)
+                        {
+                            float* dst = y + (nint)(o0 + o) * pixels + p0;
+                            if (k0 > 0)
+                            {
+                                for (int r = 0; r < count; r++) dst[r] = tile[r * stride + o] + dst[r];
+                            }
+                            else if (bias != null)
+                            {
+                                float b = bias[o0 + o];
+                                for (int r = 0; r < count; r++) dst[r] = tile[r * stride + o] + b;
+                            }
+                            else
+                            {
+                                for (int r = 0; r < count; r++) dst[r] = tile[r * stride + o];
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
+    [ThreadStatic] private static int[]? t_depthOffsets;
+
+    /// <summary>Offset in the padded sample of depth step (c, kh, kw): c·Hp·Wp + kh·Wp + kw, in depth order.</summary>
+    private static int[] DepthOffsets(in Plan plan, int depth)
+    {
+        if (t_depthOffsets is null || t_depthOffsets.Length < depth) t_depthOffsets = new int[Math.Max(depth, 64)];
+        int[] offsets = t_depthOffsets;
+        int k = 0;
+        for (int c = 0; c < plan.InChannels; c++)
+            for (int i = 0; i < plan.KernelH; i++)
+                for (int j = 0; j < plan.KernelW; j++)
+                    offsets[k++] = (c * plan.PaddedHeight + i) * plan.PaddedWidth + j;
+        return offsets;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x4(in Plan plan, float* x, float* w, int ldw, int* offsets, float* tile)
+    private static void Tile6x4(float* x, int* depthOffsets, int k0, int k1, float* w, int ldw, int* offsets, float* tile)
     {
         Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
         Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
         Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default, a50 = default, a51 = default, a52 = default, a53 = default;
         nint b0 = offsets[0], b1 = offsets[1], b2 = offsets[2], b3 = offsets[3], b4 = offsets[4], b5 = offsets[5];
-        int hp = plan.PaddedHeight, wp = plan.PaddedWidth, kh = plan.KernelH, kw = plan.KernelW;
-        for (int c = 0; c < plan.InChannels; c++)
+        for (int k = k0; k < k1; k++, w += ldw)
         {
-            float* plane = x + (nint)c * hp * wp;
-            for (int i = 0; i < kh; i++)
-            {
-                float* s = plane + (nint)i * wp;
-                for (int j = 0; j < kw; j++, s++, w += ldw)
-                {
-                    var w0 = Vector512.Load(w);
-                    var w1 = Vector512.Load(w + 16);
-                    var w2 = Vector512.Load(w + 32);
-                    var w3 = Vector512.Load(w + 48);
-                    var v = Vector512.Create(s[b0]);
-                    a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
-                    a02 = Vector512.FusedMultiplyAdd(v, w2, a02); a03 = Vector512.FusedMultiplyAdd(v, w3, a03);
-                    v = Vector512.Create(s[b1]);
-                    a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
-                    a12 = Vector512.FusedMultiplyAdd(v, w2, a12); a13 = Vector512.FusedMultiplyAdd(v, w3, a13);
-                    v = Vector512.Create(s[b2]);
-                    a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
-                    a22 = Vector512.FusedMultiplyAdd(v, w2, a22); a23 = Vector512.FusedMultiplyAdd(v, w3, a23);
-                    v = Vector512.Create(s[b3]);
-                    a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
-                    a32 = Vector512.FusedMultiplyAdd(v, w2, a32); a33 = Vector512.FusedMultiplyAdd(v, w3, a33);
-                    v = Vector512.Create(s[b4]);
-                    a40 = Vector512.FusedMultiplyAdd(v, w0, a40); a41 = Vector512.FusedMultiplyAdd(v, w1, a41);
-                    a42 = Vector512.FusedMultiplyAdd(v, w2, a42); a43 = Vector512.FusedMultiplyAdd(v, w3, a43);
-                    v = Vector512.Create(s[b5]);
-                    a50 = Vector512.FusedMultiplyAdd(v, w0, a50); a51 = Vector512.FusedMultiplyAdd(v, w1, a51);
-                    a52 = Vector512.FusedMultiplyAdd(v, w2, a52); a53 = Vector512.FusedMultiplyAdd(v, w3, a53);
-                }
-            }
+            float* s = x + depthOffsets[k];
+            var w0 = Vector512.Load(w);
+            var w1 = Vector512.Load(w + 16);
+            var w2 = Vector512.Load(w + 32);
+            var w3 = Vector512.Load(w + 48);
+            var v = Vector512.Create(s[b0]);
+            a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
+            a02 = Vector512.FusedMultiplyAdd(v, w2, a02); a03 = Vector512.FusedMultiplyAdd(v, w3, a03);
+            v = Vector512.Create(s[b1]);
+            a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
+            a12 = Vector512.FusedMultiplyAdd(v, w2, a12); a13 = Vector512.FusedMultiplyAdd(v, w3, a13);
+            v = Vector512.Create(s[b2]);
+            a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
+            a22 = Vector512.FusedMultiplyAdd(v, w2, a22); a23 = Vector512.FusedMultiplyAdd(v, w3, a23);
+            v = Vector512.Create(s[b3]);
+            a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
+            a32 = Vector512.FusedMultiplyAdd(v, w2, a32); a33 = Vector512.FusedMultiplyAdd(v, w3, a33);
+            v = Vector512.Create(s[b4]);
+            a40 = Vector512.FusedMultiplyAdd(v, w0, a40); a41 = Vector512.FusedMultiplyAdd(v, w1, a41);
+            a42 = Vector512.FusedMultiplyAdd(v, w2, a42); a43 = Vector512.FusedMultiplyAdd(v, w3, a43);
+            v = Vector512.Create(s[b5]);
+            a50 = Vector512.FusedMultiplyAdd(v, w0, a50); a51 = Vector512.FusedMultiplyAdd(v, w1, a51);
+            a52 = Vector512.FusedMultiplyAdd(v, w2, a52); a53 = Vector512.FusedMultiplyAdd(v, w3, a53);
         }
         a00.Store(tile); a01.Store(tile + 16); a02.Store(tile + 32); a03.Store(tile + 48);
         a10.Store(tile + 64); a11.Store(tile + 80); a12.Store(tile + 96); a13.Store(tile + 112);
@@ -181,7 +192,7 @@ internal static unsafe class DirectConvolution
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile12x2(in Plan plan, float* x, float* w, int ldw, int* offsets, float* tile)
+    private static void Tile12x2(float* x, int* depthOffsets, int k0, int k1, float* w, int ldw, int* offsets, float* tile)
     {
         Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
         Vector512<float> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
@@ -189,31 +200,23 @@ internal static unsafe class DirectConvolution
         Vector512<float> a90 = default, a91 = default, aA0 = default, aA1 = default, aB0 = default, aB1 = default;
         nint b0 = offsets[0], b1 = offsets[1], b2 = offsets[2], b3 = offsets[3], b4 = offsets[4], b5 = offsets[5];
         nint b6 = offsets[6], b7 = offsets[7], b8 = offsets[8], b9 = offsets[9], bA = offsets[10], bB = offsets[11];
-        int hp = plan.PaddedHeight, wp = plan.PaddedWidth, kh = plan.KernelH, kw = plan.KernelW;
-        for (int c = 0; c < plan.InChannels; c++)
+        for (int k = k0; k < k1; k++, w += ldw)
         {
-            float* plane = x + (nint)c * hp * wp;
-            for (int i = 0; i < kh; i++)
-            {
-                float* s = plane + (nint)i * wp;
-                for (int j = 0; j < kw; j++, s++, w += ldw)
-                {
-                    var w0 = Vector512.Load(w);
-                    var w1 = Vector512.Load(w + 16);
-                    var v = Vector512.Create(s[b0]); a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
-                    v = Vector512.Create(s[b1]); a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
-                    v = Vector512.Create(s[b2]); a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
-                    v = Vector512.Create(s[b3]); a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
-                    v = Vector512.Create(s[b4]); a40 = Vector512.FusedMultiplyAdd(v, w0, a40); a41 = Vector512.FusedMultiplyAdd(v, w1, a41);
-                    v = Vector512.Create(s[b5]); a50 = Vector512.FusedMultiplyAdd(v, w0, a50); a51 = Vector512.FusedMultiplyAdd(v, w1, a51);
-                    v = Vector512.Create(s[b6]); a60 = Vector512.FusedMultiplyAdd(v, w0, a60); a61 = Vector512.FusedMultiplyAdd(v, w1, a61);
-                    v = Vector512.Create(s[b7]); a70 = Vector512.FusedMultiplyAdd(v, w0, a70); a71 = Vector512.FusedMultiplyAdd(v, w1, a71);
-                    v = Vector512.Create(s[b8]); a80 = Vector512.FusedMultiplyAdd(v, w0, a80); a81 = Vector512.FusedMultiplyAdd(v, w1, a81);
-                    v = Vector512.Create(s[b9]); a90 = Vector512.FusedMultiplyAdd(v, w0, a90); a91 = Vector512.FusedMultiplyAdd(v, w1, a91);
-                    v = Vector512.Create(s[bA]); aA0 = Vector512.FusedMultiplyAdd(v, w0, aA0); aA1 = Vector512.FusedMultiplyAdd(v, w1, aA1);
-                    v = Vector512.Create(s[bB]); aB0 = Vector512.FusedMultiplyAdd(v, w0, aB0); aB1 = Vector512.FusedMultiplyAdd(v, w1, aB1);
-                }
-            }
+            float* s = x + depthOffsets[k];
+            var w0 = Vector512.Load(w);
+            var w1 = Vector512.Load(w + 16);
+            var v = Vector512.Create(s[b0]); a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
+            v = Vector512.Create(s[b1]); a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
+            v = Vector512.Create(s[b2]); a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
+            v = Vector512.Create(s[b3]); a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
+            v = Vector512.Create(s[b4]); a40 = Vector512.FusedMultiplyAdd(v, w0, a40); a41 = Vector512.FusedMultiplyAdd(v, w1, a41);
+            v = Vector512.Create(s[b5]); a50 = Vector512.FusedMultiplyAdd(v, w0, a50); a51 = Vector512.FusedMultiplyAdd(v, w1, a51);
+            v = Vector512.Create(s[b6]); a60 = Vector512.FusedMultiplyAdd(v, w0, a60); a61 = Vector512.FusedMultiplyAdd(v, w1, a61);
+            v = Vector512.Create(s[b7]); a70 = Vector512.FusedMultiplyAdd(v, w0, a70); a71 = Vector512.FusedMultiplyAdd(v, w1, a71);
+            v = Vector512.Create(s[b8]); a80 = Vector512.FusedMultiplyAdd(v, w0, a80); a81 = Vector512.FusedMultiplyAdd(v, w1, a81);
+            v = Vector512.Create(s[b9]); a90 = Vector512.FusedMultiplyAdd(v, w0, a90); a91 = Vector512.FusedMultiplyAdd(v, w1, a91);
+            v = Vector512.Create(s[bA]); aA0 = Vector512.FusedMultiplyAdd(v, w0, aA0); aA1 = Vector512.FusedMultiplyAdd(v, w1, aA1);
+            v = Vector512.Create(s[bB]); aB0 = Vector512.FusedMultiplyAdd(v, w0, aB0); aB1 = Vector512.FusedMultiplyAdd(v, w1, aB1);
         }
         a00.Store(tile); a01.Store(tile + 16); a10.Store(tile + 32); a11.Store(tile + 48);
         a20.Store(tile + 64); a21.Store(tile + 80); a30.Store(tile + 96); a31.Store(tile + 112);
@@ -224,36 +227,28 @@ internal static unsafe class DirectConvolution
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile12x1(in Plan plan, float* x, float* w, int ldw, int* offsets, float* tile)
+    private static void Tile12x1(float* x, int* depthOffsets, int k0, int k1, float* w, int ldw, int* offsets, float* tile)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
         Vector512<float> a6 = default, a7 = default, a8 = default, a9 = default, aA = default, aB = default;
         nint b0 = offsets[0], b1 = offsets[1], b2 = offsets[2], b3 = offsets[3], b4 = offsets[4], b5 = offsets[5];
         nint b6 = offsets[6], b7 = offsets[7], b8 = offsets[8], b9 = offsets[9], bA = offsets[10], bB = offsets[11];
-        int hp = plan.PaddedHeight, wp = plan.PaddedWidth, kh = plan.KernelH, kw = plan.KernelW;
-        for (int c = 0; c < plan.InChannels; c++)
+        for (int k = k0; k < k1; k++, w += ldw)
         {
-            float* plane = x + (nint)c * hp * wp;
-            for (int i = 0; i < kh; i++)
-            {
-                float* s = plane + (nint)i * wp;
-                for (int j = 0; j < kw; j++, s++, w += ldw)
-                {
-                    var w0 = Vector512.Load(w);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b0]), w0, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b1]), w0, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b2]), w0, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b3]), w0, a3);
-                    a4 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b4]), w0, a4);
-                    a5 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b5]), w0, a5);
-                    a6 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b6]), w0, a6);
-                    a7 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b7]), w0, a7);
-                    a8 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b8]), w0, a8);
-                    a9 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b9]), w0, a9);
-                    aA = Vector512.FusedMultiplyAdd(Vector512.Create(s[bA]), w0, aA);
-                    aB = Vector512.FusedMultiplyAdd(Vector512.Create(s[bB]), w0, aB);
-                }
-            }
+            float* s = x + depthOffsets[k];
+            var w0 = Vector512.Load(w);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b0]), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b1]), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b2]), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b3]), w0, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b4]), w0, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b5]), w0, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b6]), w0, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b7]), w0, a7);
+            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b8]), w0, a8);
+            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(s[b9]), w0, a9);
+            aA = Vector512.FusedMultiplyAdd(Vector512.Create(s[bA]), w0, aA);
+            aB = Vector512.FusedMultiplyAdd(Vector512.Create(s[bB]), w0, aB);
         }
         a0.Store(tile); a1.Store(tile + 16); a2.Store(tile + 32); a3.Store(tile + 48);
         a4.Store(tile + 64); a5.Store(tile + 80); a6.Store(tile + 96); a7.Store(tile + 112);

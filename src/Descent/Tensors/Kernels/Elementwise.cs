@@ -3,8 +3,12 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 namespace Descent.Tensors.Kernels;
 
 /// <summary>
-/// Elementwise arithmetic over spans, vectorized (AVX-512 / AVX2 where the machine has them) through
-/// System.Numerics.Tensors. Destinations may alias inputs exactly.
+/// Elementwise arithmetic over spans. Destinations may alias inputs exactly. Most forward to
+/// System.Numerics.Tensors, which takes the widest of Vector512, Vector256 and Vector128 with the same IEEE-754
+/// operation per element on each (its MultiplyAdd is not fused), so the bits do not depend on the width; its Exp,
+/// Tanh and Sigmoid evaluate one polynomial for every width (the cross-CPU test passes check it). Sums use
+/// <see cref="Reductions"/>, whose order does not depend on the width, and Log runs <see cref="MathF.Log(float)"/>
+/// per element, since TensorPrimitives.Log gives other bits on machines without FMA.
 /// </summary>
 internal static class Elementwise
 {
@@ -30,26 +34,24 @@ internal static class Elementwise
 
     public static void Exp(ReadOnlySpan<float> a, Span<float> dst) => TP.Exp(a, dst);
 
-    public static void Log(ReadOnlySpan<float> a, Span<float> dst) => TP.Log(a, dst);
+    /// <summary>dst = ln a, one <see cref="MathF.Log(float)"/> per element.</summary>
+    public static void Log(ReadOnlySpan<float> a, Span<float> dst)
+    {
+        if (dst.Length < a.Length) throw new ArgumentException("Destination is too short.", nameof(dst));
+        for (int i = 0; i < a.Length; i++) dst[i] = MathF.Log(a[i]);
+    }
 
     public static void Tanh(ReadOnlySpan<float> a, Span<float> dst) => TP.Tanh(a, dst);
 
     public static void Sigmoid(ReadOnlySpan<float> a, Span<float> dst) => TP.Sigmoid(a, dst);
 
-    /// <summary>The sum of the elements, accumulated in a fixed order so the result is reproducible.</summary>
-    public static float Sum(ReadOnlySpan<float> a) => TP.Sum(a);
+    /// <summary>The sum of the elements, accumulated in an order that depends on the length alone (<see cref="Reductions.Sum"/>).</summary>
+    public static float Sum(ReadOnlySpan<float> a) => Reductions.Sum(a);
 
     public static float Max(ReadOnlySpan<float> a) => TP.Max(a);
 
     public static int IndexOfMax(ReadOnlySpan<float> a) => TP.IndexOfMax(a);
 
-    /// <summary>The sum of squares, in double, for norms that must not overflow or lose small terms.</summary>
-    public static double SumOfSquaresDouble(ReadOnlySpan<float> a)
-    {
-        double sum = 0;
-        const int block = 4096;
-        for (int i = 0; i < a.Length; i += block)
-            sum += TP.SumOfSquares(a.Slice(i, Math.Min(block, a.Length - i)));
-        return sum;
-    }
+    /// <summary>The sum of squares, in double, for norms that must not overflow or lose small terms (<see cref="Reductions.SumOfSquaresDouble"/>).</summary>
+    public static double SumOfSquaresDouble(ReadOnlySpan<float> a) => Reductions.SumOfSquaresDouble(a);
 }

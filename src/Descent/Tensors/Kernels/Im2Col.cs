@@ -159,7 +159,10 @@ internal static class Im2Col
         }
     }
 
-    /// <summary>dst[0..n) = src[0..n), with whole (possibly overlapping) vectors for n ≥ 4.</summary>
+    /// <summary>
+    /// dst[0..n) = src[0..n), with whole (possibly overlapping) vectors of the widest accelerated size that fits,
+    /// for n ≥ 4. Copies are exact, so the width changes the speed only.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void CopyLine(float* src, float* dst, int n)
     {
@@ -169,7 +172,7 @@ internal static class Im2Col
             for (; i <= n - 16; i += 16) Vector512.Store(Vector512.Load(src + i), dst + i);
             if (i < n) Vector512.Store(Vector512.Load(src + n - 16), dst + n - 16);
         }
-        else if (n >= 8)
+        else if (n >= 8 && Vector256.IsHardwareAccelerated)
         {
             int i = 0;
             for (; i <= n - 8; i += 8) Vector256.Store(Vector256.Load(src + i), dst + i);
@@ -177,8 +180,9 @@ internal static class Im2Col
         }
         else if (n >= 4)
         {
-            Vector128.Store(Vector128.Load(src), dst);
-            Vector128.Store(Vector128.Load(src + n - 4), dst + n - 4);
+            int i = 0;
+            for (; i <= n - 4; i += 4) Vector128.Store(Vector128.Load(src + i), dst + i);
+            if (i < n) Vector128.Store(Vector128.Load(src + n - 4), dst + n - 4);
         }
         else
         {
@@ -186,16 +190,12 @@ internal static class Im2Col
         }
     }
 
-    /// <summary>dst[0..n) += src[0..n).</summary>
+    /// <summary>dst[0..n) += src[0..n) (<see cref="Elementwise.Add(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, the widest path).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void AddLine(float* src, float* dst, int n)
     {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= n - 16; i += 16) Vector512.Store(Vector512.Load(dst + i) + Vector512.Load(src + i), dst + i);
-        for (; i <= n - 8; i += 8) Vector256.Store(Vector256.Load(dst + i) + Vector256.Load(src + i), dst + i);
-        for (; i <= n - 4; i += 4) Vector128.Store(Vector128.Load(dst + i) + Vector128.Load(src + i), dst + i);
-        for (; i < n; i++) dst[i] += src[i];
+        var target = new Span<float>(dst, n);
+        Elementwise.Add(target, new ReadOnlySpan<float>(src, n), target);
     }
 
     /// <summary>The general unfold, for any stride.</summary>

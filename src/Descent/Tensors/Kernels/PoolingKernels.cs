@@ -116,7 +116,7 @@ internal static class PoolingKernels
                 && 2 * g.OutHeight <= g.InHeight && 2 * g.OutWidth <= w)
             {
                 // The common 2×2 stride-2 window, fully inside: no clipping.
-                if (Avx2.IsSupported && g.OutWidth >= 4)
+                if (Vector128.IsHardwareAccelerated && g.OutWidth >= 4)
                 {
                     for (int oh = 0; oh < g.OutHeight; oh++)
                         MaxRow2x2(input.Slice(2 * oh * w, 2 * w), w, 2 * oh * w, output.Slice(oh * g.OutWidth, g.OutWidth),
@@ -184,7 +184,7 @@ internal static class PoolingKernels
         fixed (float* pr = rows, po = output)
         fixed (int* pi = index)
         {
-            if (ow >= 8)
+            if (ow >= 8 && Vector256.IsHardwareAccelerated)
             {
                 var lane = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
                 for (int j = 0; ; j += 8)
@@ -239,20 +239,34 @@ internal static class PoolingKernels
         }
     }
 
-    /// <summary>The even- and odd-indexed elements of the 16 values lo ++ hi.</summary>
+    /// <summary>The even- and odd-indexed elements of the 16 values lo ++ hi (AVX2 shuffles where present, else the portable form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(Vector256<float> lo, Vector256<float> hi)
     {
+        if (!Avx2.IsSupported) return DeinterleavePortable(lo, hi);
         // vshufps picks within 128-bit lanes: [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6]; then order the 64-bit pairs.
         var even = Avx.Shuffle(lo, hi, 0b10_00_10_00);
         var odd = Avx.Shuffle(lo, hi, 0b11_01_11_01);
         return (Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle(), Avx2.Permute4x64(odd.AsDouble(), 0b11_01_10_00).AsSingle());
     }
 
-    /// <summary>The even- and odd-indexed elements of the 8 values lo ++ hi.</summary>
+    /// <summary>The even- and odd-indexed elements of the 8 values lo ++ hi (SSE shuffles on x64, the portable form elsewhere).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector128<float> Even, Vector128<float> Odd) Deinterleave(Vector128<float> lo, Vector128<float> hi) =>
-        (Sse.Shuffle(lo, hi, 0b10_00_10_00), Sse.Shuffle(lo, hi, 0b11_01_11_01));
+        Sse.IsSupported
+            ? (Sse.Shuffle(lo, hi, 0b10_00_10_00), Sse.Shuffle(lo, hi, 0b11_01_11_01))
+            : DeinterleavePortable(lo, hi);
+
+    /// <summary>
+    /// The portable twin of <see cref="Deinterleave(Vector256{float}, Vector256{float})"/>: each 64-bit pair holds an
+    /// even element in its low half and an odd one in its high half, so narrowing the pairs keeps the evens.
+    /// </summary>
+    internal static (Vector256<float> Even, Vector256<float> Odd) DeinterleavePortable(Vector256<float> lo, Vector256<float> hi) =>
+        (Vector256.Narrow(lo.AsUInt64(), hi.AsUInt64()).AsSingle(), Vector256.Narrow(lo.AsUInt64() >>> 32, hi.AsUInt64() >>> 32).AsSingle());
+
+    /// <summary>The portable twin of <see cref="Deinterleave(Vector128{float}, Vector128{float})"/>.</summary>
+    internal static (Vector128<float> Even, Vector128<float> Odd) DeinterleavePortable(Vector128<float> lo, Vector128<float> hi) =>
+        (Vector128.Narrow(lo.AsUInt64(), hi.AsUInt64()).AsSingle(), Vector128.Narrow(lo.AsUInt64() >>> 32, hi.AsUInt64() >>> 32).AsSingle());
 
     private readonly struct MaxBackwardBody(Pool2dGeometry g, float[] dy, int dyOffset, float[] indices, float[] dx, int dxOffset, bool accumulate) : IPlaneBody
     {

@@ -13,7 +13,7 @@ internal static unsafe class SerialGemm
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        if (k == 0 || Gemm.DefaultPath == GemmPath.Reference)
+        if (k == 0)
         {
             int aLength = transposeA ? (k - 1) * lda + m : (m - 1) * lda + k;
             int bLength = transposeB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
@@ -23,6 +23,6 @@ internal static unsafe class SerialGemm
             return;
         }
         var problem = new GemmProblem(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        GemmPlan.Run(problem, Gemm.DefaultPath, parallel: false);
+        GemmPlan.Run(problem, Gemm.ActivePath, parallel: false);
     }
 }

@@ -1,0 +1,120 @@
+using Descent.Optim;
+using Descent.Optim.Kernels;
+
+using static Descent.Tests.Optim.RuleTestKit;
+
+namespace Descent.Tests.Optim;
+
+/// <summary>
+/// Every optimizer's update rule gives the same bits on every vector width as its scalar form, for every length
+/// 0..300, in the configurations that take different branches (weight decay, maximize, momentum forms, AMSGrad...).
+/// The scalar form itself is held to PyTorch's recordings by the conformance tests.
+/// </summary>
+public class UpdateRuleWidthTests
+{
+    [Theory]
+    [InlineData(0.1, 0.0, 0.0, 0.0, false, false, false)]
+    [InlineData(0.05, 0.9, 0.0, 1e-4, false, false, false)]
+    [InlineData(0.05, 0.9, 0.0, 1e-4, false, false, true)]
+    [InlineData(0.05, 0.9, 0.1, 0.0, false, true, false)]
+    [InlineData(0.05, 0.9, 0.0, 0.01, true, false, false)]
+    public void Sgd(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize, bool first) =>
+        AssertEveryWidthEqualsScalar(SgdRule.From(lr, momentum, dampening, weightDecay, nesterov, maximize, first), 11, (-1, 1));
+
+    [Theory]
+    [InlineData(false, false, false, 0.0)]
+    [InlineData(false, false, false, 0.1)]
+    [InlineData(true, false, false, 0.1)]
+    [InlineData(false, true, false, 0.0)]
+    [InlineData(false, false, true, 0.01)]
+    [InlineData(true, true, true, 0.05)]
+    public void Adam(bool decoupled, bool amsgrad, bool maximize, double weightDecay)
+    {
+        foreach (long step in new long[] { 1, 7 })
+            AssertEveryWidthEqualsScalar(AdamRule.For(0.01, 0.9, 0.999, 1e-8, weightDecay, decoupled, amsgrad, maximize, step), 12,
+                (-1, 1), (0, 1), (0, 1));
+    }
+
+    [Theory]
+    [InlineData(false, 0f, false)]
+    [InlineData(true, 0f, false)]
+    [InlineData(false, 0.1f, true)]
+    [InlineData(true, 0.05f, true)]
+    public void ASGD(bool averaging, float weightDecay, bool maximize) =>
+        AssertEveryWidthEqualsScalar(new ASGDRule((float)(1 - 1e-2 * 0.05), -0.05f, averaging ? 0.25f : 1f, averaging, weightDecay, maximize), 13, (-1, 1));
+
+    [Theory]
+    [InlineData(0f, false)]
+    [InlineData(0.1f, false)]
+    [InlineData(0.05f, true)]
+    public void Adadelta(float weightDecay, bool maximize) =>
+        AssertEveryWidthEqualsScalar(new AdadeltaRule(0.9f, (float)(1 - 0.9), 1e-6f, -1f, weightDecay, maximize), 14, (0, 1), (0, 1));
+
+    [Theory]
+    [InlineData(0f, 1e-10f, false, false)]
+    [InlineData(0.1f, 1e-10f, true, false)]
+    [InlineData(0f, 0f, false, true)]
+    [InlineData(0.05f, 1e-6f, true, true)]
+    public void Adagrad(float weightDecay, float eps, bool maximize, bool epsInsideSqrt) =>
+        AssertEveryWidthEqualsScalar(new AdagradRule(-0.03f, eps, weightDecay, maximize, epsInsideSqrt), 15, (0, 1));
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.1, true)]
+    public void Adamax(double weightDecay, bool maximize)
+    {
+        foreach (long step in new long[] { 1, 9 })
+            AssertEveryWidthEqualsScalar(AdamaxRule.For(2e-3, 0.9, 0.999, 1e-8, weightDecay, maximize, step), 16, (-1, 1), (0, 1));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    public void NAdam(double weightDecay) =>
+        AssertEveryWidthEqualsScalar(new NAdamRule(0.9f, 0.1f, 0.999f, (float)(1 - 0.999), (float)weightDecay, 0.00499f, 1e-8f,
+            -1.3e-3f, -2.1e-2f, weightDecay != 0), 17, (-1, 1), (0, 1));
+
+    [Theory]
+    [InlineData(0.0, 3L)]
+    [InlineData(0.0, 40L)]
+    [InlineData(0.1, 2L)]
+    [InlineData(0.1, 100L)]
+    public void RAdam(double weightDecay, long step) =>
+        AssertEveryWidthEqualsScalar(RAdamRule.For(1e-3, 0.9, 0.999, 1e-8, weightDecay, step), 18, (-1, 1), (0, 1));
+
+    public static TheoryData<bool, int, bool> RMSpropConfigurations
+    {
+        get
+        {
+            var data = new TheoryData<bool, int, bool>();
+            foreach (bool centered in new[] { false, true })
+                foreach (int form in new[] { -1, (int)MomentumForm.PyTorch, (int)MomentumForm.Sutskever, (int)MomentumForm.Ema })
+                    foreach (bool inside in new[] { false, true })
+                        data.Add(centered, form, inside);
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RMSpropConfigurations))]
+    public void RMSprop(bool centered, int form, bool inside)
+    {
+        bool decay = (form & 1) == 0, maximize = centered ^ inside;
+        var rule = new RMSpropRule(0.9f, (float)(1 - 0.9), 1e-6f, 0.01f, -0.01f, decay ? 0.05f : 0f,
+            0.8f, (float)(1 - 0.8), form < 0 ? null : (MomentumForm)form, centered, inside, maximize);
+        // the mean square ≥ the squared mean gradient, so the centered variance stays positive
+        AssertEveryWidthEqualsScalar(rule, 19, (0.5f, 1), (-0.5f, 0.5f), (-1, 1));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Rprop(bool maximize) =>
+        AssertEveryWidthEqualsScalar(new RpropRule(0.5f, 1.2f, 1e-3f, 0.5f, maximize), 20, (-1, 1), (1e-3f, 0.5f));
+
+    [Theory]
+    [InlineData(1e-4, 0.9, 0.99, 0.0)]
+    [InlineData(3e-4, 0.95, 0.98, 0.1)]
+    public void Lion(double lr, double beta1, double beta2, double weightDecay) =>
+        AssertEveryWidthEqualsScalar(LionRule.For(lr, beta1, beta2, weightDecay), 21, (-1, 1));
+}
