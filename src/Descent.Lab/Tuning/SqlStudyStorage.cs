@@ -15,7 +15,7 @@ namespace Descent.Lab.Tuning;
 /// Every hot call is one command, sent in one round trip: a claim reads the study (budget, trials, stale leases)
 /// and then writes the claim (the first waiting trial, or a new trial whose number is unique in the study, so the
 /// budget is exact without a lock); a report stores the value, renews the lease and, for the pruner, reads the
-/// trials back; a result is one update and its check. The claim, the report and the result are idempotent: a call
+/// trials back (SQLite reads them just after the commit, outside the write lock); a result is one update and its check. The claim, the report and the result are idempotent: a call
 /// repeated because its reply was lost finds what the first call did (see <see cref="IStudyStorage"/>).
 /// </remarks>
 public abstract class SqlStudyStorage : IStudyStorage
@@ -257,23 +257,49 @@ public abstract class SqlStudyStorage : IStudyStorage
     public IReadOnlyList<TrialRecord>? ReportAndRead(long studyId, long trialId, string worker, int attempt, int step, double value) =>
         Report(studyId, trialId, worker, attempt, step, value) is { Owned: true } r ? r.Trials : null;
 
-    /// <summary>One round trip: the lease renewed, the value stored (replacing one an earlier attempt stored), and the study's trials read back when <paramref name="studyId"/> is given.</summary>
-    private (bool Owned, IReadOnlyList<TrialRecord>? Trials) Report(long? studyId, long trialId, string worker, int attempt, int step, double value) => Use(c => Atomically(c, tx =>
+    /// <summary>
+    /// The lease renewed and the value stored (replacing one an earlier attempt stored), then the study's trials read
+    /// back when <paramref name="studyId"/> is given: in one command when <see cref="ReadInWriteCommand"/>, else
+    /// read after the commit.
+    /// </summary>
+    private (bool Owned, IReadOnlyList<TrialRecord>? Trials) Report(long? studyId, long trialId, string worker, int attempt, int step, double value) => Use(c =>
     {
-        string sql = $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned} RETURNING id; " +
-            "INSERT INTO descent_intermediate (trial_id, step, value) SELECT @id, @step, @v WHERE EXISTS " +
-            $"(SELECT 1 FROM descent_trials WHERE {Owned}) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value";
-        if (studyId is not null) sql += $"; SELECT {TrialColumns("0")} FROM descent_trials WHERE study_id = @s ORDER BY number; {IntermediateOfStudy}";
-        using var cmd = Command(c, tx, sql, ("id", trialId), ("step", step), ("v", value), ("w", worker), ("a", attempt), ("s", studyId ?? 0));
-        using var r = cmd.ExecuteReader();
-        bool owned = r.Read();
-        if (!owned || studyId is null) return (owned, (IReadOnlyList<TrialRecord>?)null);
-        r.NextResult();
+        bool together = studyId is not null && ReadInWriteCommand;
+        var (owned, trials) = Atomically(c, tx =>
+        {
+            string sql = $"UPDATE descent_trials SET heartbeat_at = {Now} WHERE {Owned} RETURNING id; " +
+                "INSERT INTO descent_intermediate (trial_id, step, value) SELECT @id, @step, @v WHERE EXISTS " +
+                $"(SELECT 1 FROM descent_trials WHERE {Owned}) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value";
+            if (together) sql += $"; {StudyTrialsSql}";
+            using var cmd = Command(c, tx, sql, ("id", trialId), ("step", step), ("v", value), ("w", worker), ("a", attempt), ("s", studyId ?? 0));
+            using var r = cmd.ExecuteReader();
+            bool mine = r.Read();
+            if (!mine || !together) return (mine, (IReadOnlyList<TrialRecord>?)null);
+            r.NextResult();
+            return (true, ReadStudyTrials(r));
+        });
+        if (!owned || studyId is null || together) return (owned, trials);
+        using var read = Command(c, null, StudyTrialsSql, ("s", studyId));
+        using var reader = read.ExecuteReader();
+        return (true, ReadStudyTrials(reader));
+    }, relaxed: true);
+
+    /// <summary>
+    /// Whether a read that follows a write goes in the write's command: true for a server (one round trip fewer),
+    /// false for SQLite, where a round trip costs nothing and a read after the commit keeps the write lock short.
+    /// </summary>
+    protected virtual bool ReadInWriteCommand => true;
+
+    /// <summary>Every trial of study @s, then their intermediate values: two result sets for <see cref="ReadStudyTrials"/>.</summary>
+    private static string StudyTrialsSql => $"SELECT {TrialColumns("0")} FROM descent_trials WHERE study_id = @s ORDER BY number; {IntermediateOfStudy}";
+
+    private static List<TrialRecord> ReadStudyTrials(DbDataReader r)
+    {
         var rows = ReadTrialRows(r);
         r.NextResult();
         var intermediate = ReadIntermediate(r);
-        return (true, rows.ConvertAll(x => WithIntermediate(x.Trial, intermediate)));
-    }), relaxed: true);
+        return rows.ConvertAll(x => WithIntermediate(x.Trial, intermediate));
+    }
 
     /// <inheritdoc/>
     /// <remarks>
@@ -297,13 +323,9 @@ public abstract class SqlStudyStorage : IStudyStorage
     /// <inheritdoc/>
     public IReadOnlyList<TrialRecord> Trials(long studyId, bool withIntermediate) => Use(c =>
     {
-        using var cmd = Command(c, null, $"SELECT {TrialColumns("0")} FROM descent_trials WHERE study_id = @s ORDER BY number" + (withIntermediate ? "; " + IntermediateOfStudy : ""), ("s", studyId));
+        using var cmd = Command(c, null, withIntermediate ? StudyTrialsSql : $"SELECT {TrialColumns("0")} FROM descent_trials WHERE study_id = @s ORDER BY number", ("s", studyId));
         using var r = cmd.ExecuteReader();
-        var rows = ReadTrialRows(r);
-        if (!withIntermediate) return rows.ConvertAll(x => x.Trial);
-        r.NextResult();
-        var intermediate = ReadIntermediate(r);
-        return rows.ConvertAll(x => WithIntermediate(x.Trial, intermediate));
+        return withIntermediate ? ReadStudyTrials(r) : ReadTrialRows(r).ConvertAll(x => x.Trial);
     });
 
     private sealed record TrialRow(TrialRecord Trial, string? Claim, bool Stale);

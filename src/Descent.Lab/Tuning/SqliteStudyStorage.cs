@@ -98,6 +98,9 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
     }
 
     /// <inheritdoc/>
+    protected override bool ReadInWriteCommand => false;
+
+    /// <inheritdoc/>
     protected override string Now => "((julianday('now') - 2440587.5) * 86400.0)";
 
     /// <inheritdoc/>
