@@ -184,13 +184,10 @@ public abstract class SqlStudyStorage : IStudyStorage
                     rows = ReadTrialRows(r);
                 }
                 budget = Math.Max(budget, stored);
-                if (rows.Find(x => x.Claim == token) is { } mine)
-                {
-                    // This claim was made by an earlier call whose reply was lost: it is ours while it runs under our name.
-                    if (mine.Trial.State == TrialState.Running && mine.Trial.Worker == worker)
-                        return new TrialClaim(ClaimOutcome.Claimed, WithIntermediate(c, mine.Trial));
-                    token = Guid.NewGuid().ToString("N");   // it went on without us; claim afresh
-                }
+                // A trial claimed with this token by an earlier call whose reply was lost: ours while it runs under our name.
+                // (One that went on without us — stale, retried elsewhere — keeps the token until reclaimed; it is not ours.)
+                if (rows.Find(x => x.Claim == token && x.Trial.State == TrialState.Running && x.Trial.Worker == worker) is { } mine)
+                    return new TrialClaim(ClaimOutcome.Claimed, WithIntermediate(c, mine.Trial));
                 bool stale = rows.Exists(x => x.Stale);
                 if (stale || rows.Exists(x => x.Trial.State == TrialState.Waiting))
                 {
