@@ -20,13 +20,13 @@ internal sealed class TuneOptions
 
     public Option<string?> Checkpoints { get; } = new("--checkpoints")
     {
-        Description = "Where trials checkpoint every epoch, so a retried trial resumes [default: runs/NAME/trials; share it between machines to resume across them]",
+        Description = "Where trials checkpoint after every epoch but the last, so a retried trial resumes [default: runs/NAME/trials; share it between machines to resume across them]",
         HelpName = "DIR",
     };
 
     public Option<double> Heartbeat { get; } = new("--heartbeat") { Description = "Seconds between a worker's lease renewals", DefaultValueFactory = _ => 10 };
 
-    public Option<double> Grace { get; } = new("--grace") { Description = "Seconds without a heartbeat after which a running trial is stale and retried", DefaultValueFactory = _ => 30 };
+    public Option<double> Grace { get; } = new("--grace") { Description = "Seconds without a heartbeat after which a running trial is stale: retried from its checkpoint, or failed after --max-attempts", DefaultValueFactory = _ => 30 };
 
     public Option<int> MaxAttempts { get; } = new("--max-attempts") { Description = "Times a trial may be started: a stale trial is resumed from its checkpoint until then, then marked failed", DefaultValueFactory = _ => 3 };
 

@@ -8,6 +8,8 @@ namespace Descent.Lab.Tuning;
 /// machine. WAL mode lets readers run beside the one writer; every write transaction starts with BEGIN IMMEDIATE (it
 /// takes the write lock first, so two claims never deadlock upgrading a read lock) and waits up to
 /// <see cref="BusyTimeout"/> for it, so parallel workers queue instead of failing with "database is locked".
+/// Each store object keeps one connection open for its life (its pragmas set once), shared under a lock by the
+/// threads of a worker (the trial loop and the heartbeat).
 /// </summary>
 /// <remarks>Keep the file on a local disk: SQLite's locks are not reliable on network file systems (use PostgreSQL across machines).</remarks>
 public sealed class SqliteStudyStorage : SqlStudyStorage
@@ -16,6 +18,9 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _connectionString;
+    private readonly Lock _gate = new();
+    private SqliteConnection? _connection;
+    private bool _disposed;
 
     /// <summary>Opens (creating it and its directory if needed) the store in <paramref name="path"/>.</summary>
     public SqliteStudyStorage(string path, string? url = null) : base(url ?? "sqlite:///" + path)
@@ -36,7 +41,7 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-            Pooling = true,
+            Pooling = false,   // the store holds its connection itself; closing it really closes the file
         }.ToString();
         Use(c =>
         {
@@ -51,18 +56,49 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
     }
 
     /// <inheritdoc/>
-    protected override DbConnection Open()
+    protected override T OnConnection<T>(bool relaxed, Func<DbConnection, T> action)
     {
-        var c = new SqliteConnection(_connectionString);
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON";
-        cmd.ExecuteNonQuery();
-        return c;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is null)
+            {
+                var c = new SqliteConnection(_connectionString);
+                c.Open();
+                using (var cmd = c.CreateCommand())
+                {
+                    // In WAL mode NORMAL syncs at checkpoints, not at every commit: a power loss may undo the last
+                    // commits but never corrupts the file. Durable per commit would be FULL.
+                    cmd.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON";
+                    cmd.ExecuteNonQuery();
+                }
+                _connection = c;
+            }
+            try { return action(_connection); }
+            catch (SqliteException)
+            {
+                // A connection in an unknown state is not reused: the next call opens a fresh one.
+                _connection.Dispose();
+                _connection = null;
+                throw;
+            }
+        }
     }
 
     /// <inheritdoc/>
     protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    /// <inheritdoc/>
+    protected override T Atomically<T>(DbConnection connection, Func<DbTransaction?, T> body)
+    {
+        using var tx = BeginWrite(connection);
+        var result = body(tx);
+        tx.Commit();
+        return result;
+    }
+
+    /// <inheritdoc/>
+    protected override bool ReadInWriteCommand => false;
 
     /// <inheritdoc/>
     protected override string Now => "((julianday('now') - 2440587.5) * 86400.0)";
@@ -71,5 +107,13 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
     protected override string PrimaryKey => "INTEGER PRIMARY KEY";
 
     /// <inheritdoc/>
-    protected override void Dispose(bool disposing) => SqliteConnection.ClearAllPools();
+    protected override void Dispose(bool disposing)
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
 }

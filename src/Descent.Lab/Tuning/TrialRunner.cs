@@ -12,9 +12,10 @@ public sealed record TrialOutcome(TrialState State, double? Value, string? Messa
 
 /// <summary>
 /// Trains one trial: a <see cref="Trainer"/> per seed (seeds 0 … N−1), run in lockstep epoch by epoch so the
-/// intermediate value of an epoch is the mean over seeds. Each seed's run checkpoints at the end of every epoch
-/// into <c>CHECKPOINTS/trial-NNNNN/seed-S</c> (<see cref="CheckpointPolicy"/>), so a retried trial resumes from its
-/// last epoch bit-identically instead of starting over.
+/// intermediate value of an epoch is the mean over seeds. After every epoch but the last, once the epoch's value is
+/// stored and the pruner let the trial go on, each seed's run checkpoints into <c>CHECKPOINTS/trial-NNNNN/seed-S</c>
+/// (the newest kept), so a retried trial resumes from its last epoch bit-identically instead of starting over. The
+/// last epoch and a pruned one write nothing: the trial ends there and its checkpoints are deleted.
 /// </summary>
 public sealed class TrialRunner
 {
@@ -48,27 +49,37 @@ public sealed class TrialRunner
         for (int s = 0; s < _study.Seeds; s++)
         {
             var trainer = new Trainer(_problem, _data.Value, spec, _study.OptionsFor(trial.Params, (ulong)s));
-            var policy = new CheckpointPolicy(new CheckpointDirectory(Path.Combine(DirectoryOf(trial.Number), "seed-" + s.ToString(CultureInfo.InvariantCulture)), keep: 1), trainer.BatchesPerEpoch);
-            policy.Prepare(trainer);
+            // Saved explicitly below, never as an observer: not within an epoch, not at the end of the run.
+            var policy = new CheckpointPolicy(new CheckpointDirectory(Path.Combine(DirectoryOf(trial.Number), "seed-" + s.ToString(CultureInfo.InvariantCulture)), keep: 1), every: null);
+            if (epochs > 1) policy.Prepare(trainer);
             policy.ResumeLatest(trainer);
             runs.Add((trainer, policy));
         }
         var stop = new StopObserver(abandon);
         double last = double.NaN;
-        // Epochs every seed had finished before a retry were reported, and judged by the pruner, by the earlier attempt.
+        // A checkpoint of epoch E is written only after E's value was stored and judged by the pruner, so the epochs
+        // every seed had finished before a retry were reported by the earlier attempt.
         int firstNew = runs.Min(r => r.Trainer.History.Count) + 1;
+        var saved = runs.Select(r => r.Trainer.History.Count).ToArray();
         try
         {
             for (int epoch = 1; epoch <= epochs; epoch++)
             {
-                foreach (var (trainer, policy) in runs)
+                foreach (var (trainer, _) in runs)
                     if (trainer.NextEpoch <= epoch)
                     {
-                        trainer.RunThrough(epoch, policy, stop);
+                        trainer.RunThrough(epoch, stop);
                         if (stop.Stopped) return new TrialOutcome(TrialState.Running, null, "abandoned: the lease was lost");
                     }
                 last = runs.Average(r => _study.Objective.Read(r.Trainer.History[epoch - 1]));
                 if (epoch >= firstNew && epochDone(epoch, last)) return new TrialOutcome(TrialState.Pruned, last, $"pruned after epoch {epoch}");
+                if (epoch == epochs) break;
+                for (int s = 0; s < runs.Count; s++)
+                    if (saved[s] < epoch)
+                    {
+                        runs[s].Policy.Save(runs[s].Trainer);
+                        saved[s] = epoch;
+                    }
             }
         }
         catch (TrainingDivergedException e)

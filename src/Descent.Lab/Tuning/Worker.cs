@@ -18,10 +18,18 @@ public sealed record WorkerSummary(int Trials, double StoreSeconds, IReadOnlyLis
 }
 
 /// <summary>
+/// Runs one trial (what <see cref="TrialRunner.Run"/> does for a study's problem): after every epoch
+/// <paramref name="epochDone"/> gets the epoch and its intermediate value and answers whether to stop (pruned);
+/// <paramref name="abandon"/> says the lease was lost (return an outcome in state running).
+/// </summary>
+public delegate TrialOutcome TrialFunction(TrialRecord trial, Func<int, double, bool> epochDone, Func<bool> abandon);
+
+/// <summary>
 /// One worker of a study: claims a trial, trains it (<see cref="TrialRunner"/>) while a heartbeat renews its lease,
 /// stores each epoch's intermediate value, asks the pruner, and ends the trial — until the budget is spent and no
 /// trial is running anywhere (while others run, it waits: one of them may be retried). Workers can join and leave at
-/// any time; a worker that dies leaves its trial to the retry policy (<see cref="LeasePolicy"/>).
+/// any time; a worker that dies leaves its trial to the retry policy (<see cref="LeasePolicy"/>). A store call that
+/// fails for a lost connection is repeated (see <see cref="IStudyStorage"/>: repeating is safe).
 /// </summary>
 public sealed class Worker
 {
@@ -29,19 +37,33 @@ public sealed class Worker
     private readonly StudyDefinition _study;
     private readonly long _studyId;
     private readonly LeasePolicy _lease;
-    private readonly TrialRunner _runner;
+    private readonly TrialFunction _run;
+    private readonly Action<int>? _clean;
     private readonly ISampler _sampler;
     private readonly IPruner? _pruner;
     private long _storeTicks;
 
     /// <summary>A worker of study <paramref name="studyId"/> in <paramref name="storage"/>, checkpointing trials under <paramref name="checkpoints"/>.</summary>
     public Worker(IStudyStorage storage, StudyDefinition study, long studyId, string checkpoints, LeasePolicy? lease = null, string? id = null)
+        : this(storage, study, studyId, new TrialRunner(study, checkpoints), lease, id) { }
+
+    private Worker(IStudyStorage storage, StudyDefinition study, long studyId, TrialRunner runner, LeasePolicy? lease, string? id)
+        : this(storage, study, studyId, runner.Run, lease, id) => _clean = runner.Clean;
+
+    /// <summary>
+    /// A worker of study <paramref name="studyId"/> whose trials <paramref name="run"/> evaluates instead of training
+    /// the study's problem (a benchmark's cheap function, a test's): sampling, pruning, leases and the store are the same.
+    /// </summary>
+    public Worker(IStudyStorage storage, StudyDefinition study, long studyId, TrialFunction run, LeasePolicy? lease = null, string? id = null)
     {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(run);
         _storage = storage;
         _study = study;
         _studyId = studyId;
         _lease = lease ?? LeasePolicy.Default;
-        _runner = new TrialRunner(study, checkpoints);
+        _run = run;
         _sampler = Samplers.For(study);
         _pruner = Pruners.For(study);
         Id = id ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
@@ -61,7 +83,8 @@ public sealed class Worker
         while (!cancel.IsCancellationRequested && (maxTrials is null || done < maxTrials))
         {
             long trialStart = Interlocked.Read(ref _storeTicks);
-            var claim = Retried(() => _storage.Claim(_studyId, Id, _study.Trials, _lease, _sampler.Sample));
+            string token = Guid.NewGuid().ToString("N");   // the same for the repeats of this claim
+            var claim = Retried(() => _storage.Claim(_studyId, Id, _study.Trials, _lease, _sampler.Sample, token));
             if (claim.Outcome == ClaimOutcome.Done) break;
             if (claim.Outcome == ClaimOutcome.Wait)
             {
@@ -90,11 +113,16 @@ public sealed class Worker
         TrialOutcome outcome;
         try
         {
-            outcome = _runner.Run(trial, (epoch, value) =>
+            outcome = _run(trial, (epoch, value) =>
             {
-                if (!Retry(() => _storage.Report(trial.Id, Id, trial.Attempt, epoch, value))) { Interlocked.Exchange(ref lost, 1); return true; }
-                if (_pruner is null) return false;
-                var trials = Timed(() => _storage.Trials(_studyId, withIntermediate: true));
+                if (_pruner is null)
+                {
+                    if (!Retry(() => _storage.Report(trial.Id, Id, trial.Attempt, epoch, value))) Interlocked.Exchange(ref lost, 1);
+                    return Volatile.Read(ref lost) == 1;
+                }
+                // The value stored and every worker's values read back for the pruner, in one call.
+                var trials = Retried(() => _storage.ReportAndRead(_studyId, trial.Id, Id, trial.Attempt, epoch, value));
+                if (trials is null) { Interlocked.Exchange(ref lost, 1); return true; }
                 var me = trials.First(t => t.Id == trial.Id);
                 return _pruner.ShouldPrune(me, epoch, maxEpochs, trials);
             }, () => Volatile.Read(ref lost) == 1);
@@ -117,7 +145,7 @@ public sealed class Worker
             Log?.Invoke($"trial {trial.Number} result discarded: another worker holds it now");
             return false;
         }
-        _runner.Clean(trial.Number);
+        _clean?.Invoke(trial.Number);
         Log?.Invoke($"trial {trial.Number} {outcome.State.Name()}{(outcome.Value is double v ? " " + v.ToString("G6", CultureInfo.InvariantCulture) : "")}{(outcome.Message is { } m && outcome.State == TrialState.Failed ? ": " + m : "")}");
         return true;
     }

@@ -10,7 +10,6 @@ public class SqliteStorageTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
@@ -77,14 +76,13 @@ public class SqliteStorageTests : IDisposable
             var other = StudyFile.Parse(YamlDocument.Parse("name: s\nproblem: fmnist-logreg\noptimizer: adam\nsampler: random\n"), "s");
             Assert.Contains("optimizer: the stored study has \"sgd\", this file \"adam\"", Assert.Throws<StudyMismatchException>(() => storage.CreateOrJoin(other)).Message);
         }
-        using (var c = new SqliteConnection($"Data Source={path}"))
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             c.Open();
             using var cmd = c.CreateCommand();
             cmd.CommandText = "UPDATE descent_schema SET version = 99";
             cmd.ExecuteNonQuery();
         }
-        SqliteConnection.ClearAllPools();
         var e = Assert.Throws<StudyStorageException>(() => new SqliteStudyStorage(path));
         Assert.Contains("schema version 99", e.Message);
     }

@@ -14,7 +14,6 @@ public class TuneKillTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
