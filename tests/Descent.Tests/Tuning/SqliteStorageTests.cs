@@ -76,15 +76,19 @@ public class SqliteStorageTests : IDisposable
             var other = StudyFile.Parse(YamlDocument.Parse("name: s\nproblem: fmnist-logreg\noptimizer: adam\nsampler: random\n"), "s");
             Assert.Contains("optimizer: the stored study has \"sgd\", this file \"adam\"", Assert.Throws<StudyMismatchException>(() => storage.CreateOrJoin(other)).Message);
         }
-        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        foreach (var (version, advice) in new[] { (99, "update Descent"), (1, "written by an older Descent") })
         {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "UPDATE descent_schema SET version = 99";
-            cmd.ExecuteNonQuery();
+            using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = $"UPDATE descent_schema SET version = {version}";
+                cmd.ExecuteNonQuery();
+            }
+            var e = Assert.Throws<StudyStorageException>(() => new SqliteStudyStorage(path));
+            Assert.Contains($"schema version {version}; this Descent reads version {SqlStudyStorage.SchemaVersion}", e.Message);
+            Assert.Contains(advice, e.Message);
         }
-        var e = Assert.Throws<StudyStorageException>(() => new SqliteStudyStorage(path));
-        Assert.Contains("schema version 99", e.Message);
     }
 
     [Fact]
