@@ -65,6 +65,27 @@ public static class OptimizerExplanations
             m ← β₂m + (1−β₂)g
             """,
             "Chen et al. (2023), Symbolic Discovery of Optimization Algorithms", "Not in the lecture notes: the sign of a momentum interpolation, found by program search."),
+        new("AdamWScheduleFree",
+            """
+            per step: η_t = η·min(1, (k+1)/warmup);  w = (k+1)^r·max_η^p;  W ← W + w;  c = w/W
+            z ← z − η_t λ y;  v ← β₂v + (1−β₂)g²;  z ← z − η_t g/(√(v/(1−β₂^(k+1))) + ε)
+            x ← (1−c)x + c z   (evaluate here);   y ← β₁x + (1−β₁)z   (take the next gradient here)
+            """,
+            "Defazio et al. (2024), The Road Less Scheduled",
+            "Not in the lecture notes. What it adds: no decaying learning-rate schedule at all. Plain SGD or Adam steps move z; " +
+            "the model you evaluate is x, a running average of z weighted by the learning rate (Polyak averaging made fit " +
+            "for deep learning), and gradients are taken between x and z, at y, which plays the role of momentum. Because " +
+            "x and y differ, the trainer switches the parameters to x for evaluation and checkpoints (optimizer.eval()) " +
+            "and back to y for training (optimizer.train())."),
+        new("SGDScheduleFree",
+            """
+            per step: η_t, c as AdamWScheduleFree;  g ← g + λy
+            z ← z − η_t g;   x ← (1−c)x + c z;   y ← βx + (1−β)z   (β = momentum)
+            """,
+            "Defazio et al. (2024), The Road Less Scheduled",
+            "Not in the lecture notes. The notes' momentum v = μv + g, θ −= ηv keeps a velocity; schedule-free SGD keeps " +
+            "none: y = βx + (1−β)z interpolates between the averaged point x and the SGD iterate z, which gives the " +
+            "acceleration of momentum and the convergence of an averaged iterate without a schedule. Evaluate at x."),
         new("Adamax",
             """
             g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε)

@@ -161,19 +161,36 @@ public abstract class Optimizer
                     if (p.Value.Grad is { } g) _gradScratch.Add(g);
             LastGradientNorm = clipping.Apply(_gradScratch);
         }
-        using (Autograd.GradMode.NoGrad())
-        {
-            foreach (var group in _groups)
-                foreach (var p in group.Parameters)
-                    if (p.Value.Grad is { } grad)
-                    {
-                        var state = _state[p.Name];
-                        state.Step++;
-                        Update(p, grad, group.Options, state);
-                    }
-        }
+        using (Autograd.GradMode.NoGrad()) ApplyUpdates();
         CountStep();
     }
+
+    /// <summary>
+    /// The update phase of <see cref="Step()"/>, after the non-finite check and clipping: for each group,
+    /// <see cref="BeginGroupStep"/>, then the update rule on every parameter that has a gradient. A wrapper
+    /// (Lookahead) overrides it to step its inner optimizer and then apply its own rule.
+    /// </summary>
+    protected virtual void ApplyUpdates()
+    {
+        foreach (var group in _groups)
+        {
+            BeginGroupStep(group);
+            foreach (var p in group.Parameters)
+                if (p.Value.Grad is { } grad)
+                {
+                    var state = _state[p.Name];
+                    state.Step++;
+                    Update(p, grad, group.Options, state);
+                }
+        }
+    }
+
+    /// <summary>
+    /// Called once per group and step before the group's parameters are updated, whether or not any has a gradient:
+    /// where an optimizer advances what it keeps per group (Schedule-Free's step count and weight sum). The default
+    /// does nothing.
+    /// </summary>
+    protected virtual void BeginGroupStep(ParamGroup group) { }
 
     /// <summary>Counts a completed step and updates <see cref="Average"/>, for optimizers with their own step loop.</summary>
     private protected void CountStep()

@@ -36,6 +36,8 @@ public sealed class TrainerResumeTests : IDisposable
         { "nadam", "", 20 },
         { "rmsprop", "plateau:factor=0.5,patience=0", 15 },
         { "adagrad", "", 14 },
+        { "AdamWScheduleFree", "", 7 },   // saved at the evaluation point x; the state brings back y
+        { "SGDScheduleFree", "", 10 },
         { RegisteredMomentum.Name, "step:step_size=1,gamma=0.5", 10 },   // a registered optimizer resumes as a built-in one
     };
 
