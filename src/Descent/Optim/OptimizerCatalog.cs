@@ -28,6 +28,8 @@ public static class OptimizerCatalog
             ["Lion"] = Lion.FromTorch,
             ["AdamWScheduleFree"] = AdamWScheduleFree.FromTorch,
             ["SGDScheduleFree"] = SgdScheduleFree.FromTorch,
+            ["Lookahead"] = Lookahead.FromTorch,
+            ["SAM"] = Sam.FromTorch,
         };
 
     /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>

@@ -85,6 +85,18 @@ public sealed class TorchOptions
         _ => throw new InvalidOptionException(key, v, "must be an object of options"),
     } : new TorchOptions(new Dictionary<string, object>());
 
+    /// <summary>
+    /// The options not read so far, marked as read: a wrapper (SAM, Lookahead) passes them on to the optimizer it
+    /// wraps, whose own check then names any it does not know.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> TakeUnread()
+    {
+        var rest = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (key, value) in _values)
+            if (_used.Add(key)) rest[key] = value;
+        return rest;
+    }
+
     /// <summary>Throws when an option was given that the optimizer did not read, listing the ones it knows.</summary>
     public void EnsureAllUsed(string optimizer)
     {
