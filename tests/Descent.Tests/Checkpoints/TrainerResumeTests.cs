@@ -38,7 +38,8 @@ public sealed class TrainerResumeTests : IDisposable
         { "adagrad", "", 14 },
         { "AdamWScheduleFree", "", 7 },   // saved at the evaluation point x; the state brings back y
         { "SGDScheduleFree", "", 10 },
-        { "Lookahead", "step:step_size=1,gamma=0.5", 9 },   // the inner optimizer's state and the counter travel too
+        { "Lookahead", "step:step_size=1,gamma=0.5", 9 },
+        { "LBFGS", "", 11 },   // several evaluations per step through a closure   // the inner optimizer's state and the counter travel too
         { RegisteredMomentum.Name, "step:step_size=1,gamma=0.5", 10 },   // a registered optimizer resumes as a built-in one
     };
 
@@ -115,8 +116,10 @@ public sealed class TrainerResumeTests : IDisposable
     }
 
     /// <summary>
-    /// SAM (two forward passes per step) on the model without batch norm: a resumed run is the same run. With batch
-    /// norm the resumed run drifts (see the README's open points), so that case is not claimed here.
+    /// SAM (two forward passes per step, at θ and at the perturbed point) on the model without batch norm: a resumed
+    /// run is the same run. On the model with batch norm a resumed SAM run differs from the uninterrupted one from its
+    /// first step on (LBFGS, which also evaluates several times per step, does not): not yet understood, so that
+    /// case is not claimed here.
     /// </summary>
     [Fact]
     public void ASamRunResumedMidEpochIsTheSameRun()
