@@ -33,7 +33,7 @@ public sealed class SamOptions : OptimizerOptions
 /// shares old_p's storage after the step, it equals the new θ), and the base optimizer's under "base."
 /// (<see cref="IOptimizerWrapper"/>). Clipping and the non-finite policy apply to the base step, on the gradient at the
 /// perturbed point; the parameters are restored before it, so a refused step leaves them unchanged. The norms are
-/// float32 values computed in double; torch sums in float32 in its own order, which can differ in the last bit.</para>
+/// float32 sums in the order of torch's CPU kernel (<see cref="Norm"/>).</para>
 /// </remarks>
 public sealed class Sam : OptimizerWrapper<SamOptions>
 {
@@ -118,25 +118,45 @@ public sealed class Sam : OptimizerWrapper<SamOptions>
             if (StateOf(p.Name).Buffers.TryGetValue("old_p", out var old) && p.Value.Grad is not null) old.Span.CopyTo(p.Value.Span);
     }
 
-    /// <summary>‖(‖T_k g_k‖₂)_k‖₂ over the parameters with a gradient, each norm a float32 computed in double.</summary>
+    /// <summary>‖(‖T_k g_k‖₂)_k‖₂ over the parameters with a gradient, each norm summed as torch's CPU kernel does (<see cref="Norm"/>).</summary>
     private float GradientNorm()
     {
-        double outer = 0;
+        var norms = new List<float>();
+        float[] scratch = [];
         foreach (var group in Groups)
             foreach (var p in group.Parameters)
             {
                 if (p.Value.Grad is not { } grad) continue;
-                var param = p.Value.Span;
                 var g = grad.Span;
-                double inner = 0;
-                for (int i = 0; i < g.Length; i++)
+                if (!group.Options.Adaptive)
                 {
-                    float t = group.Options.Adaptive ? MathF.Abs(param[i]) * g[i] : g[i];
-                    inner += (double)t * t;
+                    norms.Add(Norm(g));
+                    continue;
                 }
-                float n = (float)Math.Sqrt(inner);
-                outer += (double)n * n;
+                if (scratch.Length < g.Length) scratch = new float[g.Length];
+                var param = p.Value.Span;
+                for (int i = 0; i < g.Length; i++) scratch[i] = MathF.Abs(param[i]) * g[i];   // torch.abs(p) * p.grad
+                norms.Add(Norm(scratch.AsSpan(0, g.Length)));
             }
-        return (float)Math.Sqrt(outer);
+        return Norm(norms.ToArray());
+    }
+
+    /// <summary>
+    /// ‖v‖₂ in float32 in the order of torch 1.13's CPU kernel (found to reproduce the recordings): eight lanes
+    /// accumulate x² with a fused multiply-add over the whole chunks of eight, the lanes are added in order, the
+    /// remaining elements are added one by one (x² rounded, then added), then the square root.
+    /// </summary>
+    private static float Norm(ReadOnlySpan<float> v)
+    {
+        const int Lanes = 8;
+        Span<float> lanes = stackalloc float[Lanes];
+        lanes.Clear();
+        int whole = v.Length - v.Length % Lanes;
+        for (int d = 0; d < whole; d += Lanes)
+            for (int j = 0; j < Lanes; j++) lanes[j] = MathF.FusedMultiplyAdd(v[d + j], v[d + j], lanes[j]);
+        float sum = lanes[0];
+        for (int j = 1; j < Lanes; j++) sum += lanes[j];
+        for (int i = whole; i < v.Length; i++) sum += v[i] * v[i];
+        return MathF.Sqrt(sum);
     }
 }
