@@ -50,14 +50,22 @@ internal sealed class OptimizerOptionSet
     public Dictionary<string, object> Read(ParseResult parse, string optimizer)
     {
         var result = Read(parse);
-        if (optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) && !result.ContainsKey("lr")) result["lr"] = SgdDefaultLr;
+        if (TakesLr(optimizer, result).Equals("sgd", StringComparison.OrdinalIgnoreCase) && !result.ContainsKey("lr")) result["lr"] = SgdDefaultLr;
         return result;
     }
+
+    /// <summary>The optimizer that reads the learning rate: a wrapper's inner one (SGD unless named), else the optimizer itself.</summary>
+    private static string TakesLr(string optimizer, Dictionary<string, object> options) => optimizer.ToLowerInvariant() switch
+    {
+        "lookahead" => options.GetValueOrDefault("optimizer") as string ?? "sgd",
+        "sam" => options.GetValueOrDefault("base_optimizer") as string ?? "sgd",
+        _ => optimizer,
+    };
 
     /// <summary>
     /// The optimizer named <paramref name="name"/> with the options given: a named variant of the optimizer lists
     /// (<c>momentum</c>, <c>nesterov</c>: SGD with momentum 0.9) becomes its optimizer with the variant's options
-    /// under those given; SGD without a learning rate takes <see cref="SgdDefaultLr"/>.
+    /// under those given; SGD without a learning rate (also inside Lookahead or SAM) takes <see cref="SgdDefaultLr"/>.
     /// </summary>
     public (string Name, Dictionary<string, object> Options) Resolve(ParseResult parse, string name)
     {

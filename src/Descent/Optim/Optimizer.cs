@@ -161,19 +161,36 @@ public abstract class Optimizer
                     if (p.Value.Grad is { } g) _gradScratch.Add(g);
             LastGradientNorm = clipping.Apply(_gradScratch);
         }
-        using (Autograd.GradMode.NoGrad())
-        {
-            foreach (var group in _groups)
-                foreach (var p in group.Parameters)
-                    if (p.Value.Grad is { } grad)
-                    {
-                        var state = _state[p.Name];
-                        state.Step++;
-                        Update(p, grad, group.Options, state);
-                    }
-        }
+        using (Autograd.GradMode.NoGrad()) ApplyUpdates();
         CountStep();
     }
+
+    /// <summary>
+    /// The update phase of <see cref="Step()"/>, after the non-finite check and clipping: for each group,
+    /// <see cref="BeginGroupStep"/>, then the update rule on every parameter that has a gradient. A wrapper
+    /// (Lookahead) overrides it to step its inner optimizer and then apply its own rule.
+    /// </summary>
+    protected virtual void ApplyUpdates()
+    {
+        foreach (var group in _groups)
+        {
+            BeginGroupStep(group);
+            foreach (var p in group.Parameters)
+                if (p.Value.Grad is { } grad)
+                {
+                    var state = _state[p.Name];
+                    state.Step++;
+                    Update(p, grad, group.Options, state);
+                }
+        }
+    }
+
+    /// <summary>
+    /// Called once per group and step before the group's parameters are updated, whether or not any has a gradient:
+    /// where an optimizer advances what it keeps per group (Schedule-Free's step count and weight sum). The default
+    /// does nothing.
+    /// </summary>
+    protected virtual void BeginGroupStep(ParamGroup group) { }
 
     /// <summary>Counts a completed step and updates <see cref="Average"/>, for optimizers with their own step loop.</summary>
     private protected void CountStep()
@@ -243,6 +260,8 @@ public abstract class Optimizer
             foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
             foreach (var (scalar, value) in state.Scalars) result.Scalars[$"{name}.{scalar}"] = value;
         }
+        for (int g = 0; g < _groups.Count; g++)
+            foreach (var (key, value) in _groups[g].Scalars) result.GlobalScalars[$"{GroupPrefix}{g}.{key}"] = value;
         SaveGlobalState(result);
         return result;
     }
@@ -294,7 +313,22 @@ public abstract class Optimizer
             if (dot <= 0 || !dict.Steps.ContainsKey(key[..dot]))
                 throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
         }
-        ValidateGlobalState(dict);
+        var groupScalars = new List<(ParamGroup Group, string Key, double Value)>();
+        var global = new OptimizerStateDict();
+        foreach (var (key, value) in dict.GlobalScalars)
+        {
+            if (GroupScalarKey(key) is { } at)
+            {
+                if (at.Group >= _groups.Count)
+                    throw new ArgumentException($"state dict entry '{key}' is for parameter group {at.Group}, but the optimizer has {_groups.Count}", nameof(dict));
+                groupScalars.Add((_groups[at.Group], at.Key, value));
+            }
+            else global.GlobalScalars[key] = value;
+        }
+        foreach (var (key, value) in dict.GlobalBuffers) global.GlobalBuffers[key] = value;
+        ValidateGlobalState(global);
+        foreach (var group in _groups) group.ClearScalars();
+        foreach (var (group, key, value) in groupScalars) group.SetScalar(key, value);
         foreach (var state in _state.Values) state.Clear();
         foreach (var (name, step) in dict.Steps) _state[name].Step = step;
         foreach (var (key, value) in dict.Buffers)
@@ -307,7 +341,19 @@ public abstract class Optimizer
             int dot = key.LastIndexOf('.');
             _state[key[..dot]].SetScalar(key[(dot + 1)..], value);
         }
-        LoadGlobalState(dict);
+        LoadGlobalState(global);
+    }
+
+    /// <summary>The prefix of a group scalar's key in a state dict: "group0.k".</summary>
+    private const string GroupPrefix = "group";
+
+    /// <summary>The group index and key of a state dict entry "group&lt;i&gt;.&lt;key&gt;", or null for another entry.</summary>
+    private static (int Group, string Key)? GroupScalarKey(string key)
+    {
+        if (!key.StartsWith(GroupPrefix, StringComparison.Ordinal)) return null;
+        int dot = key.IndexOf('.', GroupPrefix.Length);
+        return dot > GroupPrefix.Length && int.TryParse(key.AsSpan(GroupPrefix.Length, dot - GroupPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int g)
+            ? (g, key[(dot + 1)..]) : null;
     }
 }
 

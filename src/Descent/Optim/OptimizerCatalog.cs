@@ -26,6 +26,10 @@ public static class OptimizerCatalog
             ["RAdam"] = RAdam.FromTorch,
             ["LBFGS"] = LBFGS.FromTorch,
             ["Lion"] = Lion.FromTorch,
+            ["AdamWScheduleFree"] = AdamWScheduleFree.FromTorch,
+            ["SGDScheduleFree"] = SgdScheduleFree.FromTorch,
+            ["Lookahead"] = Lookahead.FromTorch,
+            ["SAM"] = Sam.FromTorch,
         };
 
     /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>

@@ -26,6 +26,27 @@ public class ParamGroup
     /// it sets "initial_lr" and later ones (in SequentialLR, ChainedScheduler) read it, as in torch.
     /// </summary>
     internal Dictionary<string, double> SchedulerEntries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Scalars an optimizer keeps per group rather than per parameter (Schedule-Free's step count <c>k</c> and
+    /// <c>weight_sum</c>, Prodigy's <c>d</c>), by torch's <c>param_groups</c> key. They are part of the state dict (as
+    /// <see cref="OptimizerStateDict.GlobalScalars"/> "group&lt;i&gt;.&lt;key&gt;"), so checkpoints keep them.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Scalars => _scalars;
+
+    private readonly Dictionary<string, double> _scalars = [];
+
+    /// <summary>The group scalar <paramref name="name"/>, or <paramref name="initialValue"/> (stored) on first use.</summary>
+    public double Scalar(string name, double initialValue)
+    {
+        if (!_scalars.TryGetValue(name, out var value)) _scalars[name] = value = initialValue;
+        return value;
+    }
+
+    /// <summary>Sets the group scalar <paramref name="name"/>.</summary>
+    public void SetScalar(string name, double value) => _scalars[name] = value;
+
+    internal void ClearScalars() => _scalars.Clear();
 }
 
 /// <summary>A parameter group whose options have the optimizer's own type.</summary>

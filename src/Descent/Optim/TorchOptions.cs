@@ -4,7 +4,8 @@ namespace Descent.Optim;
 
 /// <summary>
 /// Optimizer options by their torch.optim keyword names ("lr", "betas", "weight_decay", ...), with values that are
-/// numbers, booleans or number pairs. Reading marks a key used; <see cref="EnsureAllUsed"/> rejects the rest, so a
+/// numbers, booleans, text, number arrays (an element may be None), nested options (a wrapper's inner optimizer's)
+/// or <see cref="None"/>. Reading marks a key used; <see cref="EnsureAllUsed"/> rejects the rest, so a
 /// misspelt or unsupported option is an error naming it and the valid ones.
 /// </summary>
 public sealed class TorchOptions
@@ -13,8 +14,15 @@ public sealed class TorchOptions
     private readonly HashSet<string> _used = [];
     private readonly List<string> _known = [];
 
-    /// <summary>Wraps <paramref name="values"/>: each a double, a bool, or a double[] (betas, etas, step_sizes).</summary>
+    /// <summary>
+    /// Wraps <paramref name="values"/>: each a double, a bool, a string, a double[] (betas, etas, step_sizes), a
+    /// double?[] (Adafactor's eps, whose first element may be None), a nested dictionary of the same kinds, or
+    /// <see cref="None"/>.
+    /// </summary>
     public TorchOptions(IReadOnlyDictionary<string, object> values) => _values = values;
+
+    /// <summary>Python's None given as a value: it reads as an absent option, so the default applies.</summary>
+    public static object None { get; } = new PythonNone();
 
     /// <summary>No options: every value takes its default.</summary>
     public static TorchOptions Empty { get; } = new(new Dictionary<string, object>());
@@ -57,6 +65,38 @@ public sealed class TorchOptions
         _ => throw new InvalidOptionException(key, v, "must be text"),
     } : fallback;
 
+    /// <summary>
+    /// A pair whose first element may be None (Adafactor's <c>eps</c>), or <paramref name="fallback"/> when absent.
+    /// </summary>
+    public (double?, double) NullablePair(string key, (double?, double) fallback) => Read(key, out var v) ? v switch
+    {
+        double[] { Length: 2 } a => (a[0], a[1]),
+        double?[] { Length: 2 } a when a[1] is double second => (a[0], second),
+        _ => throw new InvalidOptionException(key, v, "must be a pair of numbers, the first of which may be None"),
+    } : fallback;
+
+    /// <summary>
+    /// Nested options (the inner optimizer of a wrapper such as Lookahead), or <see cref="Empty"/>-like options when
+    /// absent; the caller checks them with <see cref="EnsureAllUsed"/> (or <see cref="OptimizerCatalog.Create"/> does).
+    /// </summary>
+    public TorchOptions Nested(string key) => Read(key, out var v) ? v switch
+    {
+        IReadOnlyDictionary<string, object> d => new TorchOptions(d),
+        _ => throw new InvalidOptionException(key, v, "must be an object of options"),
+    } : new TorchOptions(new Dictionary<string, object>());
+
+    /// <summary>
+    /// The options not read so far, marked as read: a wrapper (SAM, Lookahead) passes them on to the optimizer it
+    /// wraps, whose own check then names any it does not know.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> TakeUnread()
+    {
+        var rest = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (key, value) in _values)
+            if (_used.Add(key)) rest[key] = value;
+        return rest;
+    }
+
     /// <summary>Throws when an option was given that the optimizer did not read, listing the ones it knows.</summary>
     public void EnsureAllUsed(string optimizer)
     {
@@ -82,9 +122,15 @@ public sealed class TorchOptions
 
     private bool Read(string key, out object value)
     {
-        _known.Add(key);
+        if (!_known.Contains(key)) _known.Add(key);
         _used.Add(key);
-        return _values.TryGetValue(key, out value!);
+        return _values.TryGetValue(key, out value!) && value is not PythonNone;
+    }
+
+    /// <summary>The type of <see cref="None"/>.</summary>
+    private sealed class PythonNone
+    {
+        public override string ToString() => "None";
     }
 
     private static double AsNumber(string key, object v) => v switch
