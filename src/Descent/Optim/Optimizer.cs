@@ -163,17 +163,49 @@ public abstract class Optimizer
         }
         using (Autograd.GradMode.NoGrad())
         {
-            foreach (var group in _groups)
-                foreach (var p in group.Parameters)
-                    if (p.Value.Grad is { } grad)
-                    {
-                        var state = _state[p.Name];
-                        state.Step++;
-                        Update(p, grad, group.Options, state);
-                    }
+            UpdateAll();
         }
         CountStep();
     }
+
+    /// <summary>
+    /// Applies the update rule to every group (<see cref="UpdateGroup"/> one after the other). Optimizers whose step
+    /// couples all parameters (Prodigy's shared D estimate, summed over every group before any update) override this.
+    /// </summary>
+    private protected virtual void UpdateAll()
+    {
+        foreach (var group in _groups) UpdateGroup(group);
+    }
+
+    /// <summary>
+    /// Applies the update rule to the parameters of one group: by default, to each parameter that has a gradient
+    /// (or to every parameter, with a zero gradient where it has none, when <see cref="StepsParametersWithoutGradient"/>),
+    /// counting the update in its state first.
+    /// </summary>
+    private protected virtual void UpdateGroup(ParamGroup group)
+    {
+        foreach (var p in group.Parameters)
+        {
+            var grad = p.Value.Grad;
+            if (grad is null)
+            {
+                if (!StepsParametersWithoutGradient) continue;
+                grad = Tensor.Zeros(p.Value.Shape.ToArray());
+            }
+            var state = _state[p.Name];
+            state.Step++;
+            Update(p, grad, group.Options, state);
+        }
+    }
+
+    /// <summary>
+    /// Whether a parameter without a gradient is still updated, with a zero gradient (Muon's reference does this);
+    /// false by default: such parameters are skipped and their state is untouched.
+    /// </summary>
+    private protected virtual bool StepsParametersWithoutGradient => false;
+
+    /// <summary>The state of parameter <paramref name="name"/>, for optimizers with their own <see cref="UpdateGroup"/>.</summary>
+    private protected ParameterState StateFor(string name) => _state[name];
 
     /// <summary>Counts a completed step and updates <see cref="Average"/>, for optimizers with their own step loop.</summary>
     private protected void CountStep()
@@ -234,6 +266,8 @@ public abstract class Optimizer
             foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
             foreach (var (scalar, value) in state.Scalars) result.Scalars[$"{name}.{scalar}"] = value;
         }
+        for (int i = 0; i < _groups.Count; i++)
+            foreach (var (name, value) in _groups[i].Scalars) result.GlobalScalars[$"{GroupPrefix}{i}.{name}"] = value;
         SaveGlobalState(result);
         return result;
     }
@@ -250,8 +284,21 @@ public abstract class Optimizer
     /// </summary>
     protected virtual void ValidateGlobalState(OptimizerStateDict dict)
     {
-        foreach (var key in dict.GlobalScalars.Keys.Concat(dict.GlobalBuffers.Keys))
+        foreach (var key in dict.GlobalScalars.Keys.Where(k => GroupOf(k) is null).Concat(dict.GlobalBuffers.Keys))
             throw new ArgumentException($"state dict has optimizer-wide entry '{key}', but {GetType().Name} keeps no optimizer-wide state", nameof(dict));
+    }
+
+    /// <summary>The prefix of a group scalar's key in <see cref="OptimizerStateDict.GlobalScalars"/>: "param_groups.0.d".</summary>
+    public const string GroupPrefix = "param_groups.";
+
+    /// <summary>The group index and scalar name of a "param_groups.&lt;i&gt;.&lt;name&gt;" key naming a group of this optimizer, or null.</summary>
+    private protected (int Group, string Name)? GroupOf(string key)
+    {
+        if (!key.StartsWith(GroupPrefix, StringComparison.Ordinal)) return null;
+        int dot = key.IndexOf('.', GroupPrefix.Length);
+        return dot > GroupPrefix.Length && dot < key.Length - 1
+            && int.TryParse(key.AsSpan(GroupPrefix.Length, dot - GroupPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
+            && i < _groups.Count ? (i, key[(dot + 1)..]) : null;
     }
 
     /// <summary>
@@ -259,6 +306,25 @@ public abstract class Optimizer
     /// <see cref="ValidateGlobalState"/>; absent entries mean the state of a fresh optimizer); the default does nothing.
     /// </summary>
     protected virtual void LoadGlobalState(OptimizerStateDict dict) { }
+
+    /// <summary>
+    /// The shape state buffer <paramref name="buffer"/> of parameter <paramref name="parameterName"/> has, which a
+    /// state dict or checkpoint entry must have: the parameter's own shape, unless the optimizer keeps a buffer of
+    /// another shape (Adafactor's row and column factors, Prodigy's slices).
+    /// </summary>
+    public Shape ExpectedBufferShape(string parameterName, string buffer)
+    {
+        foreach (var group in _groups)
+            foreach (var p in group.Parameters)
+                if (p.Name == parameterName) return BufferShape(p.Value.Shape, buffer);
+        throw new KeyNotFoundException($"the optimizer has no parameter named '{parameterName}'");
+    }
+
+    /// <summary>
+    /// The shape of state buffer <paramref name="buffer"/> for a parameter of shape <paramref name="parameterShape"/>;
+    /// the parameter's shape by default. Optimizers with differently shaped buffers override this.
+    /// </summary>
+    protected virtual Shape BufferShape(Shape parameterShape, string buffer) => parameterShape;
 
     /// <summary>
     /// Restores a <see cref="StateDict"/>. Every entry must name a parameter of this optimizer and have its shape, and
@@ -276,8 +342,11 @@ public abstract class Optimizer
             string name = dot > 0 ? key[..dot] : key;
             if (!dict.Steps.ContainsKey(name) || !shapes.TryGetValue(name, out var shape))
                 throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
-            if (value.Shape != shape)
-                throw new ArgumentException($"state dict entry '{key}' has shape {value.Shape}, parameter '{name}' has shape {shape}", nameof(dict));
+            var expected = BufferShape(shape, key[(dot + 1)..]);
+            if (value.Shape != expected)
+                throw new ArgumentException(expected == shape
+                    ? $"state dict entry '{key}' has shape {value.Shape}, parameter '{name}' has shape {shape}"
+                    : $"state dict entry '{key}' has shape {value.Shape}; for parameter '{name}' of shape {shape} it must have shape {expected}", nameof(dict));
         }
         foreach (var key in dict.Scalars.Keys)
         {
@@ -298,6 +367,9 @@ public abstract class Optimizer
             int dot = key.LastIndexOf('.');
             _state[key[..dot]].SetScalar(key[(dot + 1)..], value);
         }
+        foreach (var group in _groups) group.ClearScalars();
+        foreach (var (key, value) in dict.GlobalScalars)
+            if (GroupOf(key) is { } g) _groups[g.Group].SetScalar(g.Name, value);
         LoadGlobalState(dict);
     }
 }

@@ -26,6 +26,12 @@ public static class OptimizerCatalog
             ["RAdam"] = RAdam.FromTorch,
             ["LBFGS"] = LBFGS.FromTorch,
             ["Lion"] = Lion.FromTorch,
+            ["Muon"] = Muon.FromTorch,
+            ["Adafactor"] = Adafactor.FromTorch,
+            ["Lamb"] = Lamb.FromTorch,
+            ["LARS"] = Lars.FromTorch,
+            ["Prodigy"] = Prodigy.FromTorch,
+            ["AdEMAMix"] = AdEMAMix.FromTorch,
         };
 
     /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>

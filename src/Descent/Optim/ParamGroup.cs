@@ -19,6 +19,19 @@ public class ParamGroup
 
     /// <summary>The group's hyper-parameters.</summary>
     public OptimizerOptions Options { get; }
+
+    private readonly Dictionary<string, double> _scalars = [];
+
+    /// <summary>
+    /// State the optimizer keeps per group rather than per parameter, as torch keeps it in <c>param_groups</c>
+    /// (Prodigy's "d", "d_max", "d_numerator", ...); empty for most optimizers. State dicts hold it under
+    /// "param_groups.&lt;i&gt;.&lt;name&gt;".
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Scalars => _scalars;
+
+    internal void SetScalar(string name, double value) => _scalars[name] = value;
+
+    internal void ClearScalars() => _scalars.Clear();
 }
 
 /// <summary>A parameter group whose options have the optimizer's own type.</summary>

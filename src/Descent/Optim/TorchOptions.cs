@@ -41,6 +41,35 @@ public sealed class TorchOptions
         _ => throw new InvalidOptionException(key, v, "must be a pair of numbers"),
     } : fallback;
 
+    /// <summary>
+    /// A tuple option of <paramref name="length"/> numbers any of which may be Python's <c>None</c> (null), such as
+    /// Adafactor's <c>eps=(None, 1e-3)</c>, or <paramref name="fallback"/> when absent. Accepts a double[] or an array
+    /// of numbers and nulls (double?[] or object?[]).
+    /// </summary>
+    public double?[] NullableNumbers(string key, int length, double?[] fallback)
+    {
+        if (!Read(key, out var v)) return fallback;
+        double?[]? values = v switch
+        {
+            double[] a => [.. a.Select(x => (double?)x)],
+            double?[] a => a,
+            object?[] a when a.All(x => x is null or double or int) => [.. a.Select(x => x is null ? (double?)null : Convert.ToDouble(x, CultureInfo.InvariantCulture))],
+            _ => null,
+        };
+        return values is { } ok && ok.Length == length ? ok
+            : throw new InvalidOptionException(key, v, $"must be {length} numbers, each a number or null (None)");
+    }
+
+    /// <summary>A number option that may be Python's <c>None</c> (null), such as Prodigy's beta3, or <paramref name="fallback"/> when absent.</summary>
+    public double? OptionalNumber(string key, double? fallback) => Read(key, out var v) ? v is null ? null : AsNumber(key, v) : fallback;
+
+    /// <summary>A tuple option of <paramref name="length"/> numbers, such as AdEMAMix's three betas, or <paramref name="fallback"/> when absent.</summary>
+    public double[] Numbers(string key, int length, double[] fallback) => Read(key, out var v) ? v switch
+    {
+        double[] a when a.Length == length => a,
+        _ => throw new InvalidOptionException(key, v, $"must be {length} numbers"),
+    } : fallback;
+
     /// <summary>An integer option, or <paramref name="fallback"/> when absent.</summary>
     public int Integer(string key, int fallback)
     {
