@@ -65,6 +65,47 @@ public static class OptimizerExplanations
             m ← β₂m + (1−β₂)g
             """,
             "Chen et al. (2023), Symbolic Discovery of Optimization Algorithms", "Not in the lecture notes: the sign of a momentum interpolation, found by program search."),
+        new("AdamWScheduleFree",
+            """
+            per step: η_t = η·min(1, (k+1)/warmup);  w = (k+1)^r·max_η^p;  W ← W + w;  c = w/W
+            z ← z − η_t λ y;  v ← β₂v + (1−β₂)g²;  z ← z − η_t g/(√(v/(1−β₂^(k+1))) + ε)
+            x ← (1−c)x + c z   (evaluate here);   y ← β₁x + (1−β₁)z   (take the next gradient here)
+            """,
+            "Defazio et al. (2024), The Road Less Scheduled",
+            "Not in the lecture notes. What it adds: no decaying learning-rate schedule at all. Plain SGD or Adam steps move z; " +
+            "the model you evaluate is x, a running average of z weighted by the learning rate (Polyak averaging made fit " +
+            "for deep learning), and gradients are taken between x and z, at y, which plays the role of momentum. Because " +
+            "x and y differ, the trainer switches the parameters to x for evaluation and checkpoints (optimizer.eval()) " +
+            "and back to y for training (optimizer.train())."),
+        new("SGDScheduleFree",
+            """
+            per step: η_t, c as AdamWScheduleFree;  g ← g + λy
+            z ← z − η_t g;   x ← (1−c)x + c z;   y ← βx + (1−β)z   (β = momentum)
+            """,
+            "Defazio et al. (2024), The Road Less Scheduled",
+            "Not in the lecture notes. The notes' momentum v = μv + g, θ −= ηv keeps a velocity; schedule-free SGD keeps " +
+            "none: y = βx + (1−β)z interpolates between the averaged point x and the SGD iterate z, which gives the " +
+            "acceleration of momentum and the convergence of an averaged iterate without a schedule. Evaluate at x."),
+        new("Lookahead",
+            """
+            k steps of the inner optimizer on the fast weights θ, then:  θ ← αθ + (1−α)φ;  φ ← θ
+            (φ, the slow weights, start at θ₀;  k = la_steps, α = la_alpha;  pullback_momentum: reset or interpolate the inner momentum)
+            """,
+            "Zhang, Lucas, Hinton & Ba (2019), Lookahead Optimizer: k steps forward, 1 step back",
+            "Not in the lecture notes. What it adds to any optimizer of the notes: the inner optimizer explores for k steps, " +
+            "then the weights go back most of the way, to a point on the line between where the k steps started and where " +
+            "they ended. The oscillations of the fast weights across a valley average out in the slow weights, which makes " +
+            "the result less sensitive to the learning rate and the momentum."),
+        new("SAM",
+            """
+            g ← ∇f(θ);  e ← ρ·T²g/‖Tg‖   (T = |θ| if adaptive, else 1)
+            g ← ∇f(θ + e)                  (the gradient at the worst nearby point)
+            base optimizer step from θ with that g
+            """,
+            "Foret, Kleiner, Mobahi & Neyshabur (2021), Sharpness-Aware Minimization; adaptive: Kwon et al. (2021)",
+            "Not in the lecture notes. What it adds: it minimizes the worst loss in a ball of radius ρ around θ instead of " +
+            "the loss at θ, which favours flat minima. It costs a second gradient per step, so it steps through a closure " +
+            "(like LBFGS); the base optimizer (SGD by default) is any of the others."),
         new("Adamax",
             """
             g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε)

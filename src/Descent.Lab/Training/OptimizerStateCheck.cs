@@ -6,7 +6,7 @@ namespace Descent.Lab.Training;
 
 /// <summary>
 /// Finds optimizer state that a checkpoint should hold but does not: the entries (buffers and scalars) that one step
-/// of the same optimizer, with the same options, creates for each parameter. Without this check a missing buffer
+/// of the same optimizer, with the same options, creates for each parameter, and its optimizer-wide scalars. Without this check a missing buffer
 /// (say Adam's exp_avg_sq) would be re-initialized silently on resume and the run would no longer be the same.
 /// </summary>
 internal static class OptimizerStateCheck
@@ -39,6 +39,8 @@ internal static class OptimizerStateCheck
             string parameter = key[..key.LastIndexOf('.')];
             if (state.Steps.ContainsKey(parameter) && !state.Buffers.ContainsKey(key) && !state.Scalars.ContainsKey(key)) missing.Add(key);
         }
+        foreach (string key in expected.GlobalScalars.Keys)   // per-group scalars such as Schedule-Free's "group0.k"
+            if (!state.GlobalScalars.ContainsKey(key)) missing.Add(key);
         return missing;
     }
 }

@@ -28,6 +28,12 @@ namespace Descent.Lab.Training;
 /// LBFGS) is stepped with a closure over the current minibatch; with a batch size of the whole training set that is
 /// full-batch training.
 /// </para>
+/// <para>
+/// An optimizer whose evaluation point differs from its gradient point (<see cref="Optim.ITrainEvalSwitch"/>, such as
+/// Schedule-Free) is switched to evaluation before every evaluation and checkpoint
+/// (<see cref="UseEvaluationPoint"/>), so that the model evaluated, saved and left at the end of a run holds the
+/// evaluation point, and back to training before the next step.
+/// </para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -133,6 +139,16 @@ public sealed class Trainer
     /// stays where it stopped, and a later run continues from there as if never stopped.
     /// </summary>
     public void RequestStop() => _stopRequested = true;
+
+    /// <summary>
+    /// Puts the evaluation point of the optimizer into the model when the optimizer has one
+    /// (<see cref="Optim.ITrainEvalSwitch"/>; nothing otherwise): the trainer calls it before evaluating, and
+    /// checkpoints before saving. The next training step switches back to the training point, exactly.
+    /// </summary>
+    public void UseEvaluationPoint()
+    {
+        if (Optimizer is Optim.ITrainEvalSwitch { IsTraining: true } modes) modes.Eval();
+    }
 
     /// <summary>Trains every remaining epoch, reporting to <paramref name="observers"/>; returns <see cref="History"/>.</summary>
     /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite (after the observers saw it).</exception>
@@ -241,6 +257,7 @@ public sealed class Trainer
     {
         using var scope = _arena.Activate();
         _arena.Reset();   // the previous step's tensors stay valid until here, for the observers
+        if (Optimizer is Optim.ITrainEvalSwitch { IsTraining: false } modes) modes.Train();   // after an evaluation or checkpoint
         var inputs = Inputs(batch, _data.Train);
         Tensor? output = null;
         float value;
@@ -331,6 +348,7 @@ public sealed class Trainer
 
     private (double Loss, double Accuracy) Evaluate()
     {
+        UseEvaluationPoint();
         var (loss, accuracy) = Evaluation.Run(_problem, Model, _data.Test, _options.EvalBatchSize);
         return (loss, _countsAccuracy ? accuracy : double.NaN);
     }

@@ -58,13 +58,16 @@ public sealed class TrainingCheckpoint
 
     /// <summary>
     /// Saves <paramref name="trainer"/>'s weights, optimizer state and training state to <paramref name="path"/>,
-    /// atomically. Call it between steps (see <see cref="Trainer.CaptureState"/>).
+    /// atomically. Call it between steps (see <see cref="Trainer.CaptureState"/>). An optimizer with an evaluation
+    /// point is switched to it first (<see cref="Trainer.UseEvaluationPoint"/>): the file holds the weights to evaluate,
+    /// and the optimizer's state restores the training point exactly on resume.
     /// </summary>
     /// <exception cref="TrainingDivergedException">A weight holds NaN or ∞; nothing is written.</exception>
     /// <exception cref="CheckpointWriteException">The file could not be written; a previous file at the path is unchanged.</exception>
     public static void Save(string path, Trainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
+        trainer.UseEvaluationPoint();
         var state = trainer.CaptureState();
         RequireFinite(trainer, state);
         var extras = new Dictionary<string, SafetensorsTensor>();
@@ -76,13 +79,15 @@ public sealed class TrainingCheckpoint
 
     /// <summary>
     /// Saves only the model's weights (and buffers) with the run's configuration and position as metadata: the file
-    /// to hand to PyTorch (<c>model.load_state_dict(safetensors.torch.load_file(path))</c>) or to compare runs.
+    /// to hand to PyTorch (<c>model.load_state_dict(safetensors.torch.load_file(path))</c>) or to compare runs. An
+    /// optimizer with an evaluation point is switched to it first (<see cref="Trainer.UseEvaluationPoint"/>).
     /// </summary>
     /// <exception cref="TrainingDivergedException">A weight holds NaN or ∞; nothing is written.</exception>
     /// <exception cref="CheckpointWriteException">The file could not be written.</exception>
     public static void SaveWeights(string path, Trainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
+        trainer.UseEvaluationPoint();
         var state = trainer.CaptureState();
         RequireFinite(trainer, state);
         var metadata = new Dictionary<string, string>

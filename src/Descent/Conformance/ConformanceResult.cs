@@ -120,6 +120,8 @@ internal static class PythonText
         long l => l.ToString(CultureInfo.InvariantCulture),
         string s => $"'{s}'",
         double[] a => "[" + string.Join(", ", a.Select(Number)) + "]",
+        double?[] a => "[" + string.Join(", ", a.Select(x => x is double d ? Number(d) : "None")) + "]",
+        IReadOnlyDictionary<string, object> d => "{" + string.Join(", ", d.Select(kv => $"'{kv.Key}': {Value(kv.Value)}")) + "}",
         _ => value.ToString() ?? "",
     };
 

@@ -7,8 +7,10 @@ namespace Descent.Conformance;
 /// <summary>
 /// Replays an <see cref="OptimizerCase"/> through <see cref="OptimizerCatalog"/>: builds the optimizer over tensors
 /// p0, p1, ... with the recorded initial values, and before every step sets the recorded gradients (halving the lr
-/// of every group where the case says so); after every step compares the parameters and the per-parameter state with
-/// torch's, element by element.
+/// of every group where the case says so), or, closed loop, steps through a closure over the case's loss; after
+/// every step compares, element by element, the parameters and whatever else the case recorded: the per-parameter
+/// state (a wrapper's inner state under its prefix), the group scalars, the parameters at the evaluation point and
+/// the gradients the closure computed.
 /// </summary>
 public static class OptimizerReplay
 {
@@ -39,15 +41,21 @@ public static class OptimizerReplay
             return new ConformanceResult(c.Name, c.Optimizer, options, double.NaN, double.NaN, rtol, atol, null, ConformanceResult.Reason(e));
         }
 
+        var seen = new List<float[][]>();
         for (int step = 1; step <= c.Steps; step++)
         {
+            seen.Clear();
             try
             {
                 if (c.LrHalvedBeforeStep == step)
                     foreach (var group in optimizer.ParamGroups) group.Options.Lr *= 0.5;
-                for (int i = 0; i < parameters.Count; i++)
-                    parameters[i].Value.Grad = c.Grads[step - 1][i] is { } g ? Tensor.FromArray(g, c.Shapes[i]) : null;
-                optimizer.Step();
+                if (c.Loss is { } loss) optimizer.Step(() => Closure(loss, parameters, seen));
+                else
+                {
+                    for (int i = 0; i < parameters.Count; i++)
+                        parameters[i].Value.Grad = c.Grads![step - 1][i] is { } g ? Tensor.FromArray(g, c.Shapes[i]) : null;
+                    optimizer.Step();
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -56,10 +64,74 @@ public static class OptimizerReplay
 
             for (int i = 0; i < parameters.Count; i++)
                 CompareElements(tracker, parameters[i].Value.Span, c.ParamsAfterStep[step - 1][i], $"step {step}, tensor p{i}, params");
-            for (int i = 0; i < parameters.Count; i++)
-                CompareState(tracker, optimizer.StateOf($"p{i}"), c.StateAfterStep[step - 1][i], $"step {step}, tensor p{i}");
+            if (c.StateAfterStep is { } states)
+                for (int i = 0; i < parameters.Count; i++)
+                    CompareState(tracker, optimizer, $"p{i}", states[step - 1][i], $"step {step}, tensor p{i}");
+            if (c.GroupAfterStep is { } groups)
+                CompareGroup(tracker, optimizer.ParamGroups[0], groups[step - 1], $"step {step}, group 0");
+            if (c.EvalParamsAfterStep is { } evaluation)
+                CompareEvaluationPoint(tracker, optimizer, parameters, evaluation[step - 1], step);
+            if (c.GradsSeen is { } gradsSeen)
+                CompareGradients(tracker, seen, gradsSeen[step - 1], step);
         }
         return tracker.Result(c.Name, c.Optimizer, options);
+    }
+
+    /// <summary>
+    /// The closure of a closed-loop case: sets every gradient from <paramref name="loss"/> at the current parameters,
+    /// notes them in <paramref name="seen"/>, and returns the loss.
+    /// </summary>
+    private static Tensor Closure(QuadraticLoss loss, List<NamedParameter> parameters, List<float[][]> seen)
+    {
+        var grads = new float[parameters.Count][];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i].Value;
+            grads[i] = new float[p.Length];
+            loss.Gradient(i, p.Span, grads[i]);
+            p.Grad = Tensor.FromArray(grads[i], p.Shape.ToArray());
+        }
+        seen.Add(grads);
+        return Tensor.Scalar((float)loss.Value(parameters.Select(p => p.Value.ToArray()).ToList()));
+    }
+
+    /// <summary>Compares the scalars of a parameter group (Schedule-Free's k, weight_sum, ...) with torch's param_groups[0].</summary>
+    private static void CompareGroup(DeviationTracker tracker, ParamGroup group, IReadOnlyDictionary<string, double> torch, string where)
+    {
+        foreach (var (key, value) in torch)
+        {
+            if (!group.Scalars.TryGetValue(key, out double ours))
+                tracker.Mismatch($"{where}, '{key}': torch has {PythonText.Number(value)}, Descent keeps no group scalar of that name (it has [{string.Join(", ", group.Scalars.Keys)}])");
+            else if (!tracker.Observe(value, ours))
+                tracker.Mismatch($"{where}, '{key}': torch {PythonText.Number(value)}, Descent {PythonText.Number(ours)}");
+        }
+    }
+
+    /// <summary>Switches to the evaluation point, compares the parameters there, and switches back to training.</summary>
+    private static void CompareEvaluationPoint(DeviationTracker tracker, Optimizer optimizer, List<NamedParameter> parameters, IReadOnlyList<float[]> torch, int step)
+    {
+        if (optimizer is not ITrainEvalSwitch modes)
+        {
+            tracker.Mismatch($"step {step}: the case records eval_params_after_step, but {optimizer.GetType().Name} has no train/eval switch");
+            return;
+        }
+        modes.Eval();
+        for (int i = 0; i < parameters.Count; i++)
+            CompareElements(tracker, parameters[i].Value.Span, torch[i], $"step {step}, tensor p{i}, eval params");
+        modes.Train();
+    }
+
+    /// <summary>Compares the gradients the closure computed with grads_seen: as many calls, each element by element.</summary>
+    private static void CompareGradients(DeviationTracker tracker, List<float[][]> ours, IReadOnlyList<IReadOnlyList<float[]>> torch, int step)
+    {
+        if (ours.Count != torch.Count)
+        {
+            tracker.Mismatch($"step {step}: torch evaluated the gradient {torch.Count} times, Descent {ours.Count}");
+            return;
+        }
+        for (int call = 0; call < torch.Count; call++)
+            for (int i = 0; i < torch[call].Count; i++)
+                CompareElements(tracker, ours[call][i], torch[call][i], $"step {step}, gradient {call + 1}, tensor p{i}");
     }
 
     /// <summary>The case's optimizer and options as a torch constructor call, such as <c>Adam(lr=0.01, amsgrad=True)</c>.</summary>
@@ -69,39 +141,64 @@ public static class OptimizerReplay
         return PythonText.Call(recorded.Optimizer, recorded.Options.Select(o => $"{o.Key}={PythonText.Value(o.Value)}"));
     }
 
-    /// <summary>Compares Descent's state of one parameter with torch's <c>optimizer.state[p]</c>.</summary>
-    private static void CompareState(DeviationTracker tracker, ParameterState ours, IReadOnlyDictionary<string, TorchStateValue> torch, string where)
+    /// <summary>
+    /// Compares Descent's state of one parameter with the reference's <c>state[p]</c>. A key "inner.exp_avg" of a
+    /// wrapper (<see cref="IOptimizerWrapper"/> with that <see cref="IOptimizerWrapper.StatePrefix"/>) is the wrapped
+    /// optimizer's "exp_avg", at any depth.
+    /// </summary>
+    private static void CompareState(DeviationTracker tracker, Optimizer optimizer, string name, IReadOnlyDictionary<string, TorchStateValue> torch, string where)
     {
-        if (torch.Count == 0)
+        // Every level of wrapping, outermost first, with the keys torch holds for it.
+        var levels = new List<(string Prefix, ParameterState State, Dictionary<string, TorchStateValue> Torch)>();
+        string prefix = "";
+        for (var o = optimizer; ; )
         {
-            if (!ours.IsEmpty)
-                tracker.Mismatch($"{where}, state: torch has none for this tensor yet, Descent has step {ours.Step} and buffers [{string.Join(", ", ours.Buffers.Keys)}]");
-            return;
+            levels.Add((prefix, o.StateOf(name), new Dictionary<string, TorchStateValue>(StringComparer.Ordinal)));
+            if (o is not IOptimizerWrapper wrapper) break;
+            prefix += wrapper.StatePrefix + ".";
+            o = wrapper.Inner;
         }
         foreach (var (key, value) in torch)
         {
-            string at = $"{where}, state '{key}'";
-            switch (value.Kind)
+            int level = levels.Count - 1;
+            while (level > 0 && !key.StartsWith(levels[level].Prefix, StringComparison.Ordinal)) level--;
+            levels[level].Torch[key[levels[level].Prefix.Length..]] = value;
+        }
+        foreach (var (levelPrefix, ours, entries) in levels)
+        {
+            if (entries.Count == 0)
             {
-                case TorchStateKind.None:
-                    // torch keeps the key with None (SGD's momentum_buffer when momentum is 0): nothing to compare.
-                    break;
-                case TorchStateKind.Number when key == "step":
-                    if (!tracker.ObserveExact(value.Number, ours.Step))
-                        tracker.Mismatch($"{at}: torch {PythonText.Number(value.Number)}, Descent {ours.Step}");
-                    break;
-                case TorchStateKind.Number:
-                    CompareScalar(tracker, ours, value.Number, at, key);
-                    break;
-                case TorchStateKind.Tensor:
-                    if (!ours.Buffers.TryGetValue(key, out var buffer))
-                        tracker.Mismatch($"{at}: torch has it, Descent has no buffer of that name (it has [{string.Join(", ", ours.Buffers.Keys)}])");
-                    else if (buffer.Length != value.Values!.Length)
-                        tracker.Mismatch($"{at}: torch has {value.Values.Length} elements, Descent's buffer has {buffer.Length}");
-                    else
-                        CompareElements(tracker, buffer.Span, value.Values, at);
-                    break;
+                if (!ours.IsEmpty)
+                    tracker.Mismatch($"{where}, state{(levelPrefix.Length > 0 ? $" '{levelPrefix}*'" : "")}: torch has none for this tensor yet, Descent has step {ours.Step} and buffers [{string.Join(", ", ours.Buffers.Keys)}]");
+                continue;
             }
+            foreach (var (key, value) in entries)
+                CompareEntry(tracker, ours, key, value, $"{where}, state '{levelPrefix}{key}'");
+        }
+    }
+
+    private static void CompareEntry(DeviationTracker tracker, ParameterState ours, string key, TorchStateValue value, string at)
+    {
+        switch (value.Kind)
+        {
+            case TorchStateKind.None:
+                // torch keeps the key with None (SGD's momentum_buffer when momentum is 0): nothing to compare.
+                break;
+            case TorchStateKind.Number when key == "step":
+                if (!tracker.ObserveExact(value.Number, ours.Step))
+                    tracker.Mismatch($"{at}: torch {PythonText.Number(value.Number)}, Descent {ours.Step}");
+                break;
+            case TorchStateKind.Number:
+                CompareScalar(tracker, ours, value.Number, at, key);
+                break;
+            case TorchStateKind.Tensor:
+                if (!ours.Buffers.TryGetValue(key, out var buffer))
+                    tracker.Mismatch($"{at}: torch has it, Descent has no buffer of that name (it has [{string.Join(", ", ours.Buffers.Keys)}])");
+                else if (buffer.Length != value.Values!.Length)
+                    tracker.Mismatch($"{at}: torch has {value.Values.Length} elements, Descent's buffer has {buffer.Length}");
+                else
+                    CompareElements(tracker, buffer.Span, value.Values, at);
+                break;
         }
     }
 

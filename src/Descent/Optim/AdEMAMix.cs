@@ -76,7 +76,7 @@ public sealed class AdEMAMix : Optimizer<AdEMAMixOptions>
     }
 
     private static int? Steps(TorchOptions o, string key) =>
-        o.OptionalNumber(key, null) is { } n ? (n == Math.Floor(n) && n is >= 1 and <= int.MaxValue ? (int)n : throw new InvalidOptionException(key, n, "must be a number of steps >= 1, or None")) : null;
+        o.OptionalNumber(key) is { } n ? (n == Math.Floor(n) && n is >= 1 and <= int.MaxValue ? (int)n : throw new InvalidOptionException(key, n, "must be a number of steps >= 1, or None")) : null;
 
     /// <summary>α at update <paramref name="n"/>: the reference's linear warmup from 0.</summary>
     public static double AlphaAt(AdEMAMixOptions o, long n) =>

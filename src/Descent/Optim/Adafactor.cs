@@ -70,10 +70,7 @@ public sealed class Adafactor : Optimizer<AdafactorOptions>
         var options = new AdafactorOptions();
         options.Lr = o.Number("lr", options.Lr);
         options.Beta2Decay = o.Number("beta2_decay", options.Beta2Decay);
-        var eps = o.NullableNumbers("eps", 2, [null, options.Eps2]);
-        if (eps[1] is null) throw new InvalidOptionException("eps", eps, "eps[1] (eps2) must be a number");
-        options.Eps1 = eps[0];
-        options.Eps2 = eps[1]!.Value;
+        (options.Eps1, options.Eps2) = o.NullablePair("eps", (options.Eps1, options.Eps2));
         options.D = o.Number("d", options.D);
         options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
         options.Maximize = o.Flag("maximize", false);

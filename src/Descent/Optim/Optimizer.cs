@@ -161,42 +161,43 @@ public abstract class Optimizer
                     if (p.Value.Grad is { } g) _gradScratch.Add(g);
             LastGradientNorm = clipping.Apply(_gradScratch);
         }
-        using (Autograd.GradMode.NoGrad())
-        {
-            UpdateAll();
-        }
+        using (Autograd.GradMode.NoGrad()) ApplyUpdates();
         CountStep();
     }
 
     /// <summary>
-    /// Applies the update rule to every group (<see cref="UpdateGroup"/> one after the other). Optimizers whose step
-    /// couples all parameters (Prodigy's shared D estimate, summed over every group before any update) override this.
+    /// The update phase of <see cref="Step()"/>, after the non-finite check and clipping: for each group,
+    /// <see cref="BeginGroupStep"/>, then the update rule on every parameter that has a gradient (or on every
+    /// parameter, with a zero gradient where it has none, when <see cref="StepsParametersWithoutGradient"/>). A
+    /// wrapper (Lookahead) overrides it to step its inner optimizer and then apply its own rule; Prodigy, whose D
+    /// estimate sums over all parameters before any moves, to run its two passes.
     /// </summary>
-    private protected virtual void UpdateAll()
+    protected virtual void ApplyUpdates()
     {
-        foreach (var group in _groups) UpdateGroup(group);
+        foreach (var group in _groups)
+        {
+            BeginGroupStep(group);
+            foreach (var p in group.Parameters)
+            {
+                var grad = p.Value.Grad;
+                if (grad is null)
+                {
+                    if (!StepsParametersWithoutGradient) continue;
+                    grad = Tensor.Zeros(p.Value.Shape.ToArray());
+                }
+                var state = _state[p.Name];
+                state.Step++;
+                Update(p, grad, group.Options, state);
+            }
+        }
     }
 
     /// <summary>
-    /// Applies the update rule to the parameters of one group: by default, to each parameter that has a gradient
-    /// (or to every parameter, with a zero gradient where it has none, when <see cref="StepsParametersWithoutGradient"/>),
-    /// counting the update in its state first.
+    /// Called once per group and step before the group's parameters are updated, whether or not any has a gradient:
+    /// where an optimizer advances what it keeps per group (Schedule-Free's step count and weight sum). The default
+    /// does nothing.
     /// </summary>
-    private protected virtual void UpdateGroup(ParamGroup group)
-    {
-        foreach (var p in group.Parameters)
-        {
-            var grad = p.Value.Grad;
-            if (grad is null)
-            {
-                if (!StepsParametersWithoutGradient) continue;
-                grad = Tensor.Zeros(p.Value.Shape.ToArray());
-            }
-            var state = _state[p.Name];
-            state.Step++;
-            Update(p, grad, group.Options, state);
-        }
-    }
+    protected virtual void BeginGroupStep(ParamGroup group) { }
 
     /// <summary>
     /// Whether a parameter without a gradient is still updated, with a zero gradient (Muon's reference does this);
@@ -204,7 +205,7 @@ public abstract class Optimizer
     /// </summary>
     private protected virtual bool StepsParametersWithoutGradient => false;
 
-    /// <summary>The state of parameter <paramref name="name"/>, for optimizers with their own <see cref="UpdateGroup"/>.</summary>
+    /// <summary>The state of parameter <paramref name="name"/>, for optimizers with their own <see cref="ApplyUpdates"/>.</summary>
     private protected ParameterState StateFor(string name) => _state[name];
 
     /// <summary>Counts a completed step and updates <see cref="Average"/>, for optimizers with their own step loop.</summary>
@@ -266,8 +267,8 @@ public abstract class Optimizer
             foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
             foreach (var (scalar, value) in state.Scalars) result.Scalars[$"{name}.{scalar}"] = value;
         }
-        for (int i = 0; i < _groups.Count; i++)
-            foreach (var (name, value) in _groups[i].Scalars) result.GlobalScalars[$"{GroupPrefix}{i}.{name}"] = value;
+        for (int g = 0; g < _groups.Count; g++)
+            foreach (var (key, value) in _groups[g].Scalars) result.GlobalScalars[$"{GroupPrefix}{g}.{key}"] = value;
         SaveGlobalState(result);
         return result;
     }
@@ -284,21 +285,8 @@ public abstract class Optimizer
     /// </summary>
     protected virtual void ValidateGlobalState(OptimizerStateDict dict)
     {
-        foreach (var key in dict.GlobalScalars.Keys.Where(k => GroupOf(k) is null).Concat(dict.GlobalBuffers.Keys))
+        foreach (var key in dict.GlobalScalars.Keys.Concat(dict.GlobalBuffers.Keys))
             throw new ArgumentException($"state dict has optimizer-wide entry '{key}', but {GetType().Name} keeps no optimizer-wide state", nameof(dict));
-    }
-
-    /// <summary>The prefix of a group scalar's key in <see cref="OptimizerStateDict.GlobalScalars"/>: "param_groups.0.d".</summary>
-    public const string GroupPrefix = "param_groups.";
-
-    /// <summary>The group index and scalar name of a "param_groups.&lt;i&gt;.&lt;name&gt;" key naming a group of this optimizer, or null.</summary>
-    private protected (int Group, string Name)? GroupOf(string key)
-    {
-        if (!key.StartsWith(GroupPrefix, StringComparison.Ordinal)) return null;
-        int dot = key.IndexOf('.', GroupPrefix.Length);
-        return dot > GroupPrefix.Length && dot < key.Length - 1
-            && int.TryParse(key.AsSpan(GroupPrefix.Length, dot - GroupPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
-            && i < _groups.Count ? (i, key[(dot + 1)..]) : null;
     }
 
     /// <summary>
@@ -354,7 +342,22 @@ public abstract class Optimizer
             if (dot <= 0 || !dict.Steps.ContainsKey(key[..dot]))
                 throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
         }
-        ValidateGlobalState(dict);
+        var groupScalars = new List<(ParamGroup Group, string Key, double Value)>();
+        var global = new OptimizerStateDict();
+        foreach (var (key, value) in dict.GlobalScalars)
+        {
+            if (GroupScalarKey(key) is { } at)
+            {
+                if (at.Group >= _groups.Count)
+                    throw new ArgumentException($"state dict entry '{key}' is for parameter group {at.Group}, but the optimizer has {_groups.Count}", nameof(dict));
+                groupScalars.Add((_groups[at.Group], at.Key, value));
+            }
+            else global.GlobalScalars[key] = value;
+        }
+        foreach (var (key, value) in dict.GlobalBuffers) global.GlobalBuffers[key] = value;
+        ValidateGlobalState(global);
+        foreach (var group in _groups) group.ClearScalars();
+        foreach (var (group, key, value) in groupScalars) group.SetScalar(key, value);
         foreach (var state in _state.Values) state.Clear();
         foreach (var (name, step) in dict.Steps) _state[name].Step = step;
         foreach (var (key, value) in dict.Buffers)
@@ -367,10 +370,19 @@ public abstract class Optimizer
             int dot = key.LastIndexOf('.');
             _state[key[..dot]].SetScalar(key[(dot + 1)..], value);
         }
-        foreach (var group in _groups) group.ClearScalars();
-        foreach (var (key, value) in dict.GlobalScalars)
-            if (GroupOf(key) is { } g) _groups[g.Group].SetScalar(g.Name, value);
-        LoadGlobalState(dict);
+        LoadGlobalState(global);
+    }
+
+    /// <summary>The prefix of a group scalar's key in a state dict: "group0.k".</summary>
+    private const string GroupPrefix = "group";
+
+    /// <summary>The group index and key of a state dict entry "group&lt;i&gt;.&lt;key&gt;", or null for another entry.</summary>
+    private static (int Group, string Key)? GroupScalarKey(string key)
+    {
+        if (!key.StartsWith(GroupPrefix, StringComparison.Ordinal)) return null;
+        int dot = key.IndexOf('.', GroupPrefix.Length);
+        return dot > GroupPrefix.Length && int.TryParse(key.AsSpan(GroupPrefix.Length, dot - GroupPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int g)
+            ? (g, key[(dot + 1)..]) : null;
     }
 }
 

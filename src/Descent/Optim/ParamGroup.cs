@@ -20,16 +20,24 @@ public class ParamGroup
     /// <summary>The group's hyper-parameters.</summary>
     public OptimizerOptions Options { get; }
 
-    private readonly Dictionary<string, double> _scalars = [];
-
     /// <summary>
-    /// State the optimizer keeps per group rather than per parameter, as torch keeps it in <c>param_groups</c>
-    /// (Prodigy's "d", "d_max", "d_numerator", ...); empty for most optimizers. State dicts hold it under
-    /// "param_groups.&lt;i&gt;.&lt;name&gt;".
+    /// Scalars an optimizer keeps per group rather than per parameter (Schedule-Free's step count <c>k</c> and
+    /// <c>weight_sum</c>, Prodigy's <c>d</c>), by torch's <c>param_groups</c> key. They are part of the state dict (as
+    /// <see cref="OptimizerStateDict.GlobalScalars"/> "group&lt;i&gt;.&lt;key&gt;"), so checkpoints keep them.
     /// </summary>
     public IReadOnlyDictionary<string, double> Scalars => _scalars;
 
-    internal void SetScalar(string name, double value) => _scalars[name] = value;
+    private readonly Dictionary<string, double> _scalars = [];
+
+    /// <summary>The group scalar <paramref name="name"/>, or <paramref name="initialValue"/> (stored) on first use.</summary>
+    public double Scalar(string name, double initialValue)
+    {
+        if (!_scalars.TryGetValue(name, out var value)) _scalars[name] = value = initialValue;
+        return value;
+    }
+
+    /// <summary>Sets the group scalar <paramref name="name"/>.</summary>
+    public void SetScalar(string name, double value) => _scalars[name] = value;
 
     internal void ClearScalars() => _scalars.Clear();
 }

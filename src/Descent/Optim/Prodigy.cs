@@ -85,7 +85,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
         var options = new ProdigyOptions();
         options.Lr = o.Number("lr", options.Lr);
         options.Betas = o.Pair("betas", options.Betas);
-        options.Beta3 = o.OptionalNumber("beta3", null);
+        options.Beta3 = o.OptionalNumber("beta3");
         options.Eps = o.Number("eps", options.Eps);
         options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
         options.Decouple = o.Flag("decouple", options.Decouple);
@@ -105,7 +105,8 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
 
     private static int Sliced(int length, int sliceP) => (length + sliceP - 1) / sliceP;
 
-    private protected override void UpdateAll()
+    /// <inheritdoc/>
+    protected override void ApplyUpdates()
     {
         var groups = Groups.ToList();
         var first = groups[0].Options;

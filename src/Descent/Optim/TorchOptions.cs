@@ -4,7 +4,8 @@ namespace Descent.Optim;
 
 /// <summary>
 /// Optimizer options by their torch.optim keyword names ("lr", "betas", "weight_decay", ...), with values that are
-/// numbers, booleans or number pairs. Reading marks a key used; <see cref="EnsureAllUsed"/> rejects the rest, so a
+/// numbers, booleans, text, number arrays (an element may be None), nested options (a wrapper's inner optimizer's)
+/// or <see cref="None"/>. Reading marks a key used; <see cref="EnsureAllUsed"/> rejects the rest, so a
 /// misspelt or unsupported option is an error naming it and the valid ones.
 /// </summary>
 public sealed class TorchOptions
@@ -13,8 +14,15 @@ public sealed class TorchOptions
     private readonly HashSet<string> _used = [];
     private readonly List<string> _known = [];
 
-    /// <summary>Wraps <paramref name="values"/>: each a double, a bool, or a double[] (betas, etas, step_sizes).</summary>
+    /// <summary>
+    /// Wraps <paramref name="values"/>: each a double, a bool, a string, a double[] (betas, etas, step_sizes), a
+    /// double?[] (Adafactor's eps, whose first element may be None), a nested dictionary of the same kinds, or
+    /// <see cref="None"/>.
+    /// </summary>
     public TorchOptions(IReadOnlyDictionary<string, object> values) => _values = values;
+
+    /// <summary>Python's None given as a value: it reads as an absent option, so the default applies.</summary>
+    public static object None { get; } = new PythonNone();
 
     /// <summary>No options: every value takes its default.</summary>
     public static TorchOptions Empty { get; } = new(new Dictionary<string, object>());
@@ -41,27 +49,8 @@ public sealed class TorchOptions
         _ => throw new InvalidOptionException(key, v, "must be a pair of numbers"),
     } : fallback;
 
-    /// <summary>
-    /// A tuple option of <paramref name="length"/> numbers any of which may be Python's <c>None</c> (null), such as
-    /// Adafactor's <c>eps=(None, 1e-3)</c>, or <paramref name="fallback"/> when absent. Accepts a double[] or an array
-    /// of numbers and nulls (double?[] or object?[]).
-    /// </summary>
-    public double?[] NullableNumbers(string key, int length, double?[] fallback)
-    {
-        if (!Read(key, out var v)) return fallback;
-        double?[]? values = v switch
-        {
-            double[] a => [.. a.Select(x => (double?)x)],
-            double?[] a => a,
-            object?[] a when a.All(x => x is null or double or int) => [.. a.Select(x => x is null ? (double?)null : Convert.ToDouble(x, CultureInfo.InvariantCulture))],
-            _ => null,
-        };
-        return values is { } ok && ok.Length == length ? ok
-            : throw new InvalidOptionException(key, v, $"must be {length} numbers, each a number or null (None)");
-    }
-
-    /// <summary>A number option that may be Python's <c>None</c> (null), such as Prodigy's beta3, or <paramref name="fallback"/> when absent.</summary>
-    public double? OptionalNumber(string key, double? fallback) => Read(key, out var v) ? v is null ? null : AsNumber(key, v) : fallback;
+    /// <summary>A number option whose default is None (Prodigy's beta3, AdEMAMix's warmups): null when absent or None.</summary>
+    public double? OptionalNumber(string key) => Read(key, out var v) ? AsNumber(key, v) : null;
 
     /// <summary>A tuple option of <paramref name="length"/> numbers, such as AdEMAMix's three betas, or <paramref name="fallback"/> when absent.</summary>
     public double[] Numbers(string key, int length, double[] fallback) => Read(key, out var v) ? v switch
@@ -85,6 +74,38 @@ public sealed class TorchOptions
         string s => s,
         _ => throw new InvalidOptionException(key, v, "must be text"),
     } : fallback;
+
+    /// <summary>
+    /// A pair whose first element may be None (Adafactor's <c>eps</c>), or <paramref name="fallback"/> when absent.
+    /// </summary>
+    public (double?, double) NullablePair(string key, (double?, double) fallback) => Read(key, out var v) ? v switch
+    {
+        double[] { Length: 2 } a => (a[0], a[1]),
+        double?[] { Length: 2 } a when a[1] is double second => (a[0], second),
+        _ => throw new InvalidOptionException(key, v, "must be a pair of numbers, the first of which may be None"),
+    } : fallback;
+
+    /// <summary>
+    /// Nested options (the inner optimizer of a wrapper such as Lookahead), or <see cref="Empty"/>-like options when
+    /// absent; the caller checks them with <see cref="EnsureAllUsed"/> (or <see cref="OptimizerCatalog.Create"/> does).
+    /// </summary>
+    public TorchOptions Nested(string key) => Read(key, out var v) ? v switch
+    {
+        IReadOnlyDictionary<string, object> d => new TorchOptions(d),
+        _ => throw new InvalidOptionException(key, v, "must be an object of options"),
+    } : new TorchOptions(new Dictionary<string, object>());
+
+    /// <summary>
+    /// The options not read so far, marked as read: a wrapper (SAM, Lookahead) passes them on to the optimizer it
+    /// wraps, whose own check then names any it does not know.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> TakeUnread()
+    {
+        var rest = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (key, value) in _values)
+            if (_used.Add(key)) rest[key] = value;
+        return rest;
+    }
 
     /// <summary>Throws when an option was given that the optimizer did not read, listing the ones it knows.</summary>
     public void EnsureAllUsed(string optimizer)
@@ -111,9 +132,15 @@ public sealed class TorchOptions
 
     private bool Read(string key, out object value)
     {
-        _known.Add(key);
+        if (!_known.Contains(key)) _known.Add(key);
         _used.Add(key);
-        return _values.TryGetValue(key, out value!);
+        return _values.TryGetValue(key, out value!) && value is not PythonNone;
+    }
+
+    /// <summary>The type of <see cref="None"/>.</summary>
+    private sealed class PythonNone
+    {
+        public override string ToString() => "None";
     }
 
     private static double AsNumber(string key, object v) => v switch

@@ -47,7 +47,7 @@ public sealed class ScheduleSeries
     /// </summary>
     public static ScheduleSeries ForSgd(IReadOnlyList<ScheduleSpec> specs, int steps, double lr, double momentum = 0,
         int stepsPerEpoch = 1, int? epochs = null, IReadOnlyList<double>? metrics = null) =>
-        Record(new Sgd([ScheduleReplay.Parameter(0)], lr: lr, momentum: momentum), specs, steps, stepsPerEpoch, epochs, metrics);
+        Record(new Sgd([new Descent.Nn.NamedParameter("g0", Descent.Tensors.Tensor.Zeros(1))], lr: lr, momentum: momentum), specs, steps, stepsPerEpoch, epochs, metrics);
 
     /// <summary>The most steps a series records: every value is kept in memory, so the count is bounded.</summary>
     public const int MaxSteps = 1_000_000;

@@ -36,6 +36,9 @@ public sealed class TrainerResumeTests : IDisposable
         { "nadam", "", 20 },
         { "rmsprop", "plateau:factor=0.5,patience=0", 15 },
         { "adagrad", "", 14 },
+        { "AdamWScheduleFree", "", 7 },   // saved at the evaluation point x; the state brings back y
+        { "SGDScheduleFree", "", 10 },
+        { "Lookahead", "step:step_size=1,gamma=0.5", 9 },   // the inner optimizer's state and the counter travel too
         { RegisteredMomentum.Name, "step:step_size=1,gamma=0.5", 10 },   // a registered optimizer resumes as a built-in one
     };
 
@@ -109,6 +112,34 @@ public sealed class TrainerResumeTests : IDisposable
         AssertSameModel(reference, resumed);
         Assert.Equal(Numbers(reference.History), Numbers(resumed.History));
         Assert.Equal(reference.GlobalStep, resumed.GlobalStep);
+    }
+
+    /// <summary>
+    /// SAM (two forward passes per step) on the model without batch norm: a resumed run is the same run. With batch
+    /// norm the resumed run drifts (see the README's open points), so that case is not claimed here.
+    /// </summary>
+    [Fact]
+    public void ASamRunResumedMidEpochIsTheSameRun()
+    {
+        var problem = new TinyProblem(batchNorm: false);
+        var options = Options([]);
+        var spec = Spec("SAM", 0.05, ("momentum", 0.9), ("rho", 0.1));
+        var reference = new Trainer(problem, problem.LoadData(null), spec, options);
+        reference.Run();
+
+        var first = new Trainer(new TinyProblem(batchNorm: false), problem.LoadData(null), spec, options);
+        string path = Path.Combine(_dir, "sam.safetensors");
+        Assert.Throws<Stop>(() => first.Run(new TrainingCallbacks { OnStep = (_, _) =>
+        {
+            if (first.GlobalStep != 11) return;
+            TrainingCheckpoint.Save(path, first);
+            throw new Stop();
+        } }));
+        var resumed = new Trainer(new TinyProblem(batchNorm: false), problem.LoadData(null), spec, options);
+        TrainingCheckpoint.Load(path).ApplyTo(resumed);
+        resumed.Run();
+        AssertSameModel(reference, resumed);
+        Assert.Equal(Numbers(reference.History), Numbers(resumed.History));
     }
 
     [Fact]

@@ -80,10 +80,11 @@ public class FixtureIntegrityTests
         foreach (var c in Cases)
         {
             if (c.Steps < 20) problems.AppendLine($"{c.Name}: {c.Steps} steps, fewer than 20");
-            bool zeroStep = c.Grads.Any(step => step.All(g => g is not null && g.All(x => x == 0f)));
+            var grads = c.Grads!;
+            bool zeroStep = grads.Any(step => step.All(g => g is not null && g.All(x => x == 0f)));
             if (!zeroStep) problems.AppendLine($"{c.Name}: no step where every gradient is exactly zero");
-            if (!c.Grads.Any(step => step.Any(g => g is null))) problems.AppendLine($"{c.Name}: no tensor ever lacks a gradient");
-            if (!c.Grads[0].Any(g => g is null))
+            if (!grads.Any(step => step.Any(g => g is null))) problems.AppendLine($"{c.Name}: no tensor ever lacks a gradient");
+            if (!grads[0].Any(g => g is null))
                 problems.AppendLine($"{c.Name}: every tensor has a gradient at step 1 (one should start with no state)");
         }
         Assert.True(problems.Length == 0, problems.ToString());
@@ -121,7 +122,7 @@ public class FixtureIntegrityTests
         // Seeded normal gradients scaled by 1e-3 .. 10 per step and tensor.
         foreach (var c in Cases)
         {
-            var scales = c.Grads.SelectMany(step => step).Where(g => g is { Length: > 1 })
+            var scales = c.Grads!.SelectMany(step => step).Where(g => g is { Length: > 1 })
                 .Select(g => g!.Max(x => Math.Abs(x))).Where(m => m > 0).ToList();
             Assert.True(scales.Max() / scales.Min() > 100, $"{c.Name}: gradient magnitudes vary by less than 100x");
         }

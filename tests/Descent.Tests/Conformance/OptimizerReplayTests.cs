@@ -21,7 +21,7 @@ public class OptimizerReplayTests
     /// <summary>A copy of <paramref name="c"/> with one entry of state_after_step[step − 1][tensor] replaced.</summary>
     private static OptimizerCase WithState(OptimizerCase c, int step, int tensor, string key, TorchStateValue value)
     {
-        var state = c.StateAfterStep.Select(s => (IReadOnlyList<IReadOnlyDictionary<string, TorchStateValue>>)s.ToList()).ToList();
+        var state = c.StateAfterStep!.Select(s => (IReadOnlyList<IReadOnlyDictionary<string, TorchStateValue>>)s.ToList()).ToList();
         var entries = new Dictionary<string, TorchStateValue>(state[step - 1][tensor]) { [key] = value };
         ((List<IReadOnlyDictionary<string, TorchStateValue>>)state[step - 1])[tensor] = entries;
         return c with { StateAfterStep = state };
@@ -73,7 +73,7 @@ public class OptimizerReplayTests
     public void APerturbedStateTensorIsNamedByItsKey()
     {
         var c = Case("SGD momentum=0.9");
-        var buffer = (float[])c.StateAfterStep[4][2]["momentum_buffer"].Values!.Clone();
+        var buffer = (float[])c.StateAfterStep![4][2]["momentum_buffer"].Values!.Clone();
         float torch = buffer[1];
         buffer[1] = torch + 0.5f;
         var result = OptimizerReplay.Run(WithState(c, 5, 2, "momentum_buffer", new TorchStateValue(TorchStateKind.Tensor, 0, buffer)));
@@ -86,7 +86,7 @@ public class OptimizerReplayTests
     public void AStepCountMustBeExact()
     {
         var c = Case("Adagrad defaults");
-        double step = c.StateAfterStep[9][1]["step"].Number;
+        double step = c.StateAfterStep![9][1]["step"].Number;
         var result = OptimizerReplay.Run(WithState(c, 10, 1, "step", new TorchStateValue(TorchStateKind.Number, step + 1, null)));
         Assert.Equal($"step 10, tensor p1, state 'step': torch {PythonText.Number(step + 1)}, Descent {step}", result.FirstMismatch);
     }

@@ -17,16 +17,6 @@ public class ScheduleRecordingTests
 
     private static ScheduleFixtureCase Case(string name) => Parse(Text.Value).Cases.Single(c => c.Name == name);
 
-    [Fact]
-    public void ReadsTheProjectFixtureAsScheduleFixtureDoes()
-    {
-        var ours = ScheduleRecording.Load(ScheduleConformanceTests.Locate());
-        var theirs = ScheduleFixture.Load(ScheduleConformanceTests.Locate());
-        Assert.Equal(theirs.Torch, ours.Torch);
-        Assert.Equal(theirs.Cases.Select(c => c.Name), ours.Cases.Select(c => c.Name));
-        Assert.Equal(theirs.Cases.Select(c => c.Steps), ours.Cases.Select(c => c.Steps));
-    }
-
     public static TheoryData<string, string> Malformations => new()
     {
         { """{"torch": "1.13", "cases": {}}""", "$.cases" },

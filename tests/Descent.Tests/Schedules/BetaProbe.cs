@@ -1,3 +1,4 @@
+using Descent.Conformance;
 using Descent.Nn;
 using Descent.Optim;
 
@@ -42,15 +43,15 @@ internal static class Probes
 {
     public static Sgd Sgd(double lr = 0.1, double momentum = 0.9, params double[] moreGroupLrs)
     {
-        var sgd = new Sgd([Descent.Schedules.ScheduleReplay.Parameter(0)], lr: lr, momentum: momentum);
+        var sgd = new Sgd([Descent.Conformance.ScheduleReplay.Parameter(0)], lr: lr, momentum: momentum);
         for (int g = 0; g < moreGroupLrs.Length; g++)
-            sgd.AddParamGroup([Descent.Schedules.ScheduleReplay.Parameter(g + 1)], new SgdOptions { Lr = moreGroupLrs[g], Momentum = momentum });
+            sgd.AddParamGroup([Descent.Conformance.ScheduleReplay.Parameter(g + 1)], new SgdOptions { Lr = moreGroupLrs[g], Momentum = momentum });
         return sgd;
     }
 
-    public static BetaProbe Beta(double lr = 0.001) => new([Descent.Schedules.ScheduleReplay.Parameter(0)], lr);
+    public static BetaProbe Beta(double lr = 0.001) => new([Descent.Conformance.ScheduleReplay.Parameter(0)], lr);
 
-    public static PlainProbe Plain(double lr = 0.1) => new([Descent.Schedules.ScheduleReplay.Parameter(0)], lr);
+    public static PlainProbe Plain(double lr = 0.1) => new([Descent.Conformance.ScheduleReplay.Parameter(0)], lr);
 
     /// <summary>Asserts an <see cref="ArgumentException"/> (or subclass) naming <paramref name="parameter"/>.</summary>
     public static ArgumentException Rejects(string parameter, Action action)

@@ -1,3 +1,4 @@
+using Descent.Conformance;
 using Descent.Optim;
 using Descent.Schedules;
 

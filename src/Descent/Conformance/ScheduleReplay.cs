@@ -1,8 +1,9 @@
 using Descent.Nn;
 using Descent.Optim;
+using Descent.Schedules;
 using Descent.Tensors;
 
-namespace Descent.Schedules;
+namespace Descent.Conformance;
 
 /// <summary>
 /// Replays a <see cref="ScheduleFixtureCase"/>: builds the optimizer (one single-element parameter per group) and the

@@ -1,4 +1,4 @@
-namespace Descent.Schedules;
+namespace Descent.Conformance;
 
 /// <summary>
 /// The Python lambdas of the schedule recordings (tools/fixtures/record_schedules.py), by their exact source text,

@@ -1,0 +1,112 @@
+using Descent.Nn;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="AdamWScheduleFree"/>, with the reference implementation's names and defaults.</summary>
+public sealed class AdamWScheduleFreeOptions : BetaOptions, IScheduleFreeOptions
+{
+    private double _eps = 1e-8, _weightDecay, _r, _weightLrPower = 2, _innerMomentum;
+    private int _warmupSteps;
+
+    /// <summary>The reference's defaults: lr 0.0025, betas (0.9, 0.999), eps 1e-8, no weight decay, no warmup, r 0, weight_lr_power 2.</summary>
+    public AdamWScheduleFreeOptions() : base(0.9, 0.999) => Lr = 0.0025;
+
+    /// <summary>ε, added to the root of the second moment, &gt; 0 (default 1e-8).</summary>
+    public double Eps { get => _eps; set => _eps = Check.Positive(value, nameof(Eps), "epsilon value"); }
+
+    /// <summary>The decoupled weight decay λ, ≥ 0 (default 0): z ← z − η_t·λ·y (or ·z with <see cref="DecayAtZ"/>).</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+
+    /// <inheritdoc/>
+    public int WarmupSteps { get => _warmupSteps; set => _warmupSteps = ScheduleFreeChecks.WarmupSteps(value, nameof(WarmupSteps)); }
+
+    /// <inheritdoc/>
+    public double R { get => _r; set => _r = Check.NonNegative(value, nameof(R), "r"); }
+
+    /// <inheritdoc/>
+    public double WeightLrPower { get => _weightLrPower; set => _weightLrPower = Check.NonNegative(value, nameof(WeightLrPower), "weight_lr_power"); }
+
+    /// <summary>Decay at z instead of y (default false).</summary>
+    public bool DecayAtZ { get; set; }
+
+    /// <summary>A momentum μ of the gradient inside the base step, in [0, 1) (default 0, none): state "exp_avg".</summary>
+    public double InnerMomentum { get => _innerMomentum; set => _innerMomentum = Check.UnitInterval(value, nameof(InnerMomentum), "inner_momentum"); }
+}
+
+/// <summary>
+/// Schedule-Free AdamW (Defazio et al., 2024, "The Road Less Scheduled", arXiv:2405.15682), as the authors' reference
+/// implementation (facebookresearch/schedule_free, <c>adamw_schedulefree_reference.py</c>) computes it: Adam's
+/// normalized step on z, averaged into x, gradients taken at y. No learning-rate schedule is needed beyond warmup.
+/// </summary>
+/// <remarks>
+/// <para>Per parameter, with η_t, c and k from <see cref="ScheduleFree{TOptions}"/> and β₁ the interpolation:</para>
+/// <code>
+/// z ← z − η_t·λ·(z if decay_at_z else y)                       (if λ ≠ 0)
+/// v ← β₂v + (1−β₂)g²;   den = √(v/(1−β₂^(k+1))) + ε
+/// u = g, or with inner_momentum μ: m ← μm + (1−μ)g, u = m/(1−μ^(k+1))
+/// z ← z − η_t·u/den;   x ← (1−c)x + c·z;   y ← β₁x + (1−β₁)z;   θ ← y
+/// </code>
+/// <para>Defaults: η = 0.0025, β = (0.9, 0.999), ε = 1e-8, λ = 0, warmup_steps = 0, r = 0, weight_lr_power = 2,
+/// decay_at_z = false, inner_momentum = 0. State: "z", "x", "y", "exp_avg_sq" (and "exp_avg"); the trainer switches
+/// to x for evaluation and checkpoints (<see cref="ITrainEvalSwitch"/>). Replayed bit for bit against recordings of
+/// the reference code.</para>
+/// </remarks>
+public sealed class AdamWScheduleFree : ScheduleFree<AdamWScheduleFreeOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public AdamWScheduleFree(IEnumerable<NamedParameter> parameters, AdamWScheduleFreeOptions options) : base(parameters, options) { }
+
+    /// <summary>The same over unnamed tensors, named by position ("0", "1", ...) as torch.optim numbers them.</summary>
+    public AdamWScheduleFree(IEnumerable<Tensor> parameters, AdamWScheduleFreeOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
+
+    /// <summary>
+    /// Builds the optimizer from the reference's keyword options: lr, betas, eps, weight_decay, warmup_steps, r,
+    /// weight_lr_power, decay_at_z, inner_momentum.
+    /// </summary>
+    public static AdamWScheduleFree FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = new AdamWScheduleFreeOptions();
+        options.Lr = o.Number("lr", options.Lr);
+        options.Betas = o.Pair("betas", options.Betas);
+        options.Eps = o.Number("eps", options.Eps);
+        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
+        options.WarmupSteps = o.Integer("warmup_steps", options.WarmupSteps);
+        options.R = o.Number("r", options.R);
+        options.WeightLrPower = o.Number("weight_lr_power", options.WeightLrPower);
+        options.DecayAtZ = o.Flag("decay_at_z", options.DecayAtZ);
+        options.InnerMomentum = o.Number("inner_momentum", options.InnerMomentum);
+        return new AdamWScheduleFree(parameters, options);
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamWScheduleFreeOptions o, ParameterState state)
+    {
+        var (zt, xt, yt) = Iterates(param, state);
+        Span<float> z = zt.Span, x = xt.Span, y = yt.Span;
+        var v = state.Buffer("exp_avg_sq").Span;
+        bool momentum = o.InnerMomentum != 0;
+        var m = momentum ? state.Buffer("exp_avg").Span : default;
+        float decay = (float)-(ScheduledLr * o.WeightDecay);
+        float beta2 = (float)o.Beta2, oneMinusBeta2 = (float)(1 - o.Beta2);
+        float bc2 = (float)(1 - Math.Pow(o.Beta2, GroupStep + 1));
+        float mu = (float)o.InnerMomentum, oneMinusMu = (float)(1 - o.InnerMomentum);
+        float bc1 = momentum ? (float)(1 - Math.Pow(o.InnerMomentum, GroupStep + 1)) : 1f;
+        float eps = (float)o.Eps, negLr = (float)-ScheduledLr;
+        for (int i = 0; i < param.Length; i++)
+        {
+            if (o.WeightDecay != 0)
+                z[i] = MathF.FusedMultiplyAdd(decay, o.DecayAtZ ? z[i] : y[i], z[i]);   // z.sub_(decay_point, alpha=lr*decay)
+            v[i] = MathF.FusedMultiplyAdd(oneMinusBeta2 * grad[i], grad[i], v[i] * beta2);   // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
+            float den = MathF.Sqrt(v[i] / bc2) + eps;                                   // exp_avg_sq.div(bc2).sqrt_().add_(eps)
+            float u = grad[i];
+            if (momentum)
+            {
+                m[i] = MathF.FusedMultiplyAdd(oneMinusMu, grad[i], m[i] * mu);         // exp_avg.mul_(μ).add_(grad, alpha=1-μ)
+                u = m[i] / bc1;                                                         // exp_avg.div(bias_correction1)
+            }
+            z[i] += negLr * u / den;                                                    // z.addcdiv_(update_num, denom, value=-lr)
+        }
+        Interpolate(param, z, x, y, o.Beta1);
+    }
+}
