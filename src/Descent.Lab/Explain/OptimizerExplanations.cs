@@ -106,6 +106,66 @@ public static class OptimizerExplanations
             "Not in the lecture notes. What it adds: it minimizes the worst loss in a ball of radius ρ around θ instead of " +
             "the loss at θ, which favours flat minima. It costs a second gradient per step, so it steps through a closure " +
             "(like LBFGS); the base optimizer (SGD by default) is any of the others."),
+        new("Muon",
+            """
+            weight matrices W:  B ← lerp(B, G, 1−β);  U ← lerp(G, B, β) (Nesterov) or B
+            X ← U/‖U‖_F;  5 times: A ← XXᵀ;  X ← 3.4445X + (−4.7750A + 2.0315A²)X
+            W ← W(1 − ηλ) − η·√max(1, rows/cols)·X
+            vectors and biases: AdamW with adam_lr, adam_betas, adam_eps, adam_weight_decay
+            """,
+            "Jordan et al. (2024), Muon: An optimizer for hidden layers in neural networks",
+            "Not in the lecture notes. What it adds to momentum: it treats a weight as a matrix, not a list of numbers. " +
+            "The Newton–Schulz iteration replaces the momentum matrix by (nearly) the orthogonal matrix closest to it, so " +
+            "every direction of the layer moves by about η, the rare directions as much as the dominant one. It needs no " +
+            "second moment; parameters that are not matrices take the auxiliary AdamW."),
+        new("Adafactor",
+            """
+            β̂ = t^c (c = beta2_decay);  ρ = min(η, 1/√t);  α = max(ε₂, RMS(θ))·ρ
+            matrices: R ← lerp(R, rowmean(g²), β̂);  C ← lerp(C, colmean(g²), β̂);  V = R·C/mean(R)
+            vectors:  V ← lerp(V, g², β̂)
+            U = g/√max(V, ε₁²);  θ ← θ − α/max(1, RMS(U)/d)·U
+            """,
+            "Shazeer & Stern (2018), Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
+            "Not in the lecture notes. What it adds to RMSProp/Adam: the second moment of an n×m matrix is kept as a row and " +
+            "a column average (n + m numbers instead of nm), its decay rises towards 1 over time instead of being fixed, " +
+            "the step is relative to the size of the weights, and updates whose RMS exceeds d are clipped. No first moment."),
+        new("Lamb",
+            """
+            m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  a = m/(√v + ε) + λθ
+            θ ← θ − η·(min(‖θ‖, 10)/‖a‖)·a       (per tensor)
+            """,
+            "You et al. (2020), Large Batch Optimization for Deep Learning: Training BERT in 76 minutes",
+            "Not in the lecture notes. What it adds to Adam: a trust ratio per layer, ‖θ‖/‖a‖, so that each layer moves by " +
+            "the fraction η of its own norm whatever the scale of its gradient — what lets very large batches train with " +
+            "large learning rates. This reference has no bias correction."),
+        new("LARS",
+            """
+            u = g + λθ;  r = ζ‖θ‖/(‖u‖ + ε);  t ← μt − η·r·u;  θ ← θ + t     (per tensor)
+            """,
+            "You, Gitman & Ginsburg (2017), Large Batch Training of Convolutional Networks",
+            "Not in the lecture notes. What it adds to SGD with momentum: the layer-wise trust ratio of LAMB, applied to the " +
+            "gradient instead of Adam's direction (LAMB came after, as LARS for Adam). As optax defines it; the paper divides " +
+            "by ‖g‖ + λ‖θ‖ instead of ‖g + λθ‖."),
+        new("Prodigy",
+            """
+            dlr = d·η;  r ← β₃r + (d/d₀)dlr⟨g, θ₀ − θ⟩;  s ← β₃s + (d/d₀)dlr·g
+            d ← max(d, d_coef·r/‖s‖₁)
+            m ← β₁m + d(1−β₁)g;  v ← β₂v + d²(1−β₂)g²;  θ ← θ − dlr·m/(√v + dε)
+            """,
+            "Mishchenko & Defazio (2024), Prodigy: An Expeditiously Adaptive Parameter-Free Learner",
+            "Not in the lecture notes. What it adds to Adam: it estimates the learning rate itself. d estimates the " +
+            "distance from the start θ₀ to the solution from how much the gradients have pointed back towards θ₀; it " +
+            "only grows, starting tiny (d₀), so the first steps act as a warmup. Leave lr at 1."),
+        new("AdEMAMix",
+            """
+            m₁ ← β₁m₁ + (1−β₁)g;  m₂ ← β₃m₂ + (1−β₃)g;  v ← β₂v + (1−β₂)g²
+            θ ← θ − η·[(m₁/(1−β₁ᵗ) + α·m₂)/(√(v/(1−β₂ᵗ)) + ε) + λθ]
+            (α and β₃ may warm up over alpha_warmup and beta3_warmup steps)
+            """,
+            "Pagliardini, Ablin & Grangier (2024), The AdEMAMix Optimizer: Better, Faster, Older",
+            "Not in the lecture notes. What it adds to Adam: a second, slow momentum (β₃ = 0.9999, a memory of thousands of " +
+            "steps) mixed into the update with weight α. A single momentum cannot both react to the recent gradients and " +
+            "remember old ones; two can, and old gradients keep steering the weights."),
         new("Adamax",
             """
             g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε)

@@ -87,8 +87,10 @@ public static class LandscapePresets
     /// <remarks>
     /// The rule, by the torch name of the optimizer: SGD and ASGD take the SGD family's rate (one rate for all of
     /// them, so entries that differ only in momentum show what momentum does); Adagrad, Adadelta and RMSprop take
-    /// their own rates; Adam, AdamW, Adamax, NAdam and RAdam take Adam's. Optimizers of no family (Rprop, LBFGS)
-    /// keep their own rate: Rprop adapts its steps and LBFGS searches along its direction.
+    /// their own rates; Adam, AdamW, Adamax, NAdam, RAdam, AdEMAMix and LAMB take Adam's. Optimizers of no family keep
+    /// their own rate: Rprop adapts its steps, LBFGS searches along its direction, Prodigy estimates its rate,
+    /// Adafactor's step is relative to ‖θ‖, Lion's is η per coordinate. Muon is degenerate here: a 2-D point is a
+    /// vector, not a matrix, so Muon steps it with its auxiliary AdamW (adam_lr) — draw AdamW instead.
     /// </remarks>
     public static IReadOnlyList<OptimizerEntry> ForComparison(Surface surface, IReadOnlyList<OptimizerEntry> entries)
     {
@@ -106,7 +108,7 @@ public static class LandscapePresets
         "adagrad" => rates.Adagrad,
         "adadelta" => rates.Adadelta,
         "rmsprop" => rates.Rmsprop,
-        "adam" or "adamw" or "adamax" or "nadam" or "radam" => rates.Adam,
+        "adam" or "adamw" or "adamax" or "nadam" or "radam" or "ademamix" or "lamb" => rates.Adam,
         _ => null,
     };
 }

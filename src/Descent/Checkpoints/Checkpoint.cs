@@ -262,8 +262,11 @@ public sealed class Checkpoint
                     else dict.Steps[parameter] = step;
                     break;
                 case SafetensorsDType.F32:
-                    if (!tensor.HasShape(shape.Dims)) differences.Add($"'{key}' has shape {tensor.ShapeText}, parameter '{parameter}' has shape {shape}");
-                    else dict.Buffers[rest] = Descent.Tensors.Tensor.FromArray(tensor.ToFloats(), shape.ToArray());
+                    var bufferShape = optimizer.ExpectedBufferShape(parameter, entry);
+                    if (!tensor.HasShape(bufferShape.Dims))
+                        differences.Add(bufferShape == shape ? $"'{key}' has shape {tensor.ShapeText}, parameter '{parameter}' has shape {shape}"
+                            : $"'{key}' has shape {tensor.ShapeText}; for parameter '{parameter}' of shape {shape} it must have shape {bufferShape}");
+                    else dict.Buffers[rest] = Descent.Tensors.Tensor.FromArray(tensor.ToFloats(), bufferShape.ToArray());
                     break;
                 case SafetensorsDType.F64 when tensor.Shape.Count == 0:
                     dict.Scalars[rest] = tensor.ToDoubles()[0];

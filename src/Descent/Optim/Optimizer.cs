@@ -167,8 +167,10 @@ public abstract class Optimizer
 
     /// <summary>
     /// The update phase of <see cref="Step()"/>, after the non-finite check and clipping: for each group,
-    /// <see cref="BeginGroupStep"/>, then the update rule on every parameter that has a gradient. A wrapper
-    /// (Lookahead) overrides it to step its inner optimizer and then apply its own rule.
+    /// <see cref="BeginGroupStep"/>, then the update rule on every parameter that has a gradient (or on every
+    /// parameter, with a zero gradient where it has none, when <see cref="StepsParametersWithoutGradient"/>). A
+    /// wrapper (Lookahead) overrides it to step its inner optimizer and then apply its own rule; Prodigy, whose D
+    /// estimate sums over all parameters before any moves, to run its two passes.
     /// </summary>
     protected virtual void ApplyUpdates()
     {
@@ -176,12 +178,17 @@ public abstract class Optimizer
         {
             BeginGroupStep(group);
             foreach (var p in group.Parameters)
-                if (p.Value.Grad is { } grad)
+            {
+                var grad = p.Value.Grad;
+                if (grad is null)
                 {
-                    var state = _state[p.Name];
-                    state.Step++;
-                    Update(p, grad, group.Options, state);
+                    if (!StepsParametersWithoutGradient) continue;
+                    grad = Tensor.Zeros(p.Value.Shape.ToArray());
                 }
+                var state = _state[p.Name];
+                state.Step++;
+                Update(p, grad, group.Options, state);
+            }
         }
     }
 
@@ -191,6 +198,15 @@ public abstract class Optimizer
     /// does nothing.
     /// </summary>
     protected virtual void BeginGroupStep(ParamGroup group) { }
+
+    /// <summary>
+    /// Whether a parameter without a gradient is still updated, with a zero gradient (Muon's reference does this);
+    /// false by default: such parameters are skipped and their state is untouched.
+    /// </summary>
+    private protected virtual bool StepsParametersWithoutGradient => false;
+
+    /// <summary>The state of parameter <paramref name="name"/>, for optimizers with their own <see cref="ApplyUpdates"/>.</summary>
+    private protected ParameterState StateFor(string name) => _state[name];
 
     /// <summary>Counts a completed step and updates <see cref="Average"/>, for optimizers with their own step loop.</summary>
     private protected void CountStep()
@@ -289,6 +305,25 @@ public abstract class Optimizer
     protected virtual void LoadGlobalState(OptimizerStateDict dict) { }
 
     /// <summary>
+    /// The shape state buffer <paramref name="buffer"/> of parameter <paramref name="parameterName"/> has, which a
+    /// state dict or checkpoint entry must have: the parameter's own shape, unless the optimizer keeps a buffer of
+    /// another shape (Adafactor's row and column factors, Prodigy's slices).
+    /// </summary>
+    public Shape ExpectedBufferShape(string parameterName, string buffer)
+    {
+        foreach (var group in _groups)
+            foreach (var p in group.Parameters)
+                if (p.Name == parameterName) return BufferShape(p.Value.Shape, buffer);
+        throw new KeyNotFoundException($"the optimizer has no parameter named '{parameterName}'");
+    }
+
+    /// <summary>
+    /// The shape of state buffer <paramref name="buffer"/> for a parameter of shape <paramref name="parameterShape"/>;
+    /// the parameter's shape by default. Optimizers with differently shaped buffers override this.
+    /// </summary>
+    protected virtual Shape BufferShape(Shape parameterShape, string buffer) => parameterShape;
+
+    /// <summary>
     /// Restores a <see cref="StateDict"/>. Every entry must name a parameter of this optimizer and have its shape, and
     /// the optimizer-wide entries must fit this optimizer; otherwise nothing is changed and the error names the entry.
     /// </summary>
@@ -304,8 +339,11 @@ public abstract class Optimizer
             string name = dot > 0 ? key[..dot] : key;
             if (!dict.Steps.ContainsKey(name) || !shapes.TryGetValue(name, out var shape))
                 throw new ArgumentException($"state dict entry '{key}' does not belong to a parameter of this optimizer", nameof(dict));
-            if (value.Shape != shape)
-                throw new ArgumentException($"state dict entry '{key}' has shape {value.Shape}, parameter '{name}' has shape {shape}", nameof(dict));
+            var expected = BufferShape(shape, key[(dot + 1)..]);
+            if (value.Shape != expected)
+                throw new ArgumentException(expected == shape
+                    ? $"state dict entry '{key}' has shape {value.Shape}, parameter '{name}' has shape {shape}"
+                    : $"state dict entry '{key}' has shape {value.Shape}; for parameter '{name}' of shape {shape} it must have shape {expected}", nameof(dict));
         }
         foreach (var key in dict.Scalars.Keys)
         {

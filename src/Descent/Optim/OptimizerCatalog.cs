@@ -30,10 +30,16 @@ public static class OptimizerCatalog
             ["SGDScheduleFree"] = SgdScheduleFree.FromTorch,
             ["Lookahead"] = Lookahead.FromTorch,
             ["SAM"] = Sam.FromTorch,
+            ["Muon"] = Muon.FromTorch,
+            ["Adafactor"] = Adafactor.FromTorch,
+            ["Lamb"] = Lamb.FromTorch,
+            ["LARS"] = Lars.FromTorch,
+            ["Prodigy"] = Prodigy.FromTorch,
+            ["AdEMAMix"] = AdEMAMix.FromTorch,
         };
 
     /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "momentum", "nesterov", "lectures", "schedules" };
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "momentum", "nesterov", "lectures", "schedules", "modern" };
 
     private static readonly Lock Gate = new();
     private static volatile IReadOnlyList<OptimizerRegistration> _registered = [];
@@ -54,7 +60,7 @@ public static class OptimizerCatalog
     /// name does: <c>OptimizerSpec</c>, compare lists, experiment files, explain, landscapes and checkpoints.
     /// Thread-safe. The name must start with a letter and hold only letters, digits, '-' and '_'; a built-in name,
     /// a name already registered (case-insensitive) or a name the command line reserves (momentum, nesterov,
-    /// lectures, schedules) is an <see cref="ArgumentException"/> saying so.
+    /// lectures, schedules, modern) is an <see cref="ArgumentException"/> saying so.
     /// </summary>
     /// <param name="name">The name, such as "custom_sgd".</param>
     /// <param name="factory">Builds the optimizer, validating the options as the built-in optimizers do.</param>

@@ -50,6 +50,21 @@ public sealed class ParameterState
         return buffer;
     }
 
+    /// <summary>
+    /// The buffer <paramref name="name"/> of shape <paramref name="shape"/> (not the parameter's: Adafactor's row and
+    /// column factors), created with every element equal to <paramref name="initialValue"/> on first use. The
+    /// optimizer declares the shape for state dicts in <see cref="Optimizer.ExpectedBufferShape"/>.
+    /// </summary>
+    public Tensor Buffer(string name, int[] shape, float initialValue = 0f)
+    {
+        if (!_buffers.TryGetValue(name, out var buffer))
+        {
+            buffer = Tensor.Full(initialValue, shape);
+            _buffers[name] = buffer;
+        }
+        return buffer;
+    }
+
     /// <summary>True when the buffer exists.</summary>
     public bool Has(string name) => _buffers.ContainsKey(name);
 

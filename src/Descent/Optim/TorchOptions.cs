@@ -49,6 +49,16 @@ public sealed class TorchOptions
         _ => throw new InvalidOptionException(key, v, "must be a pair of numbers"),
     } : fallback;
 
+    /// <summary>A number option whose default is None (Prodigy's beta3, AdEMAMix's warmups): null when absent or None.</summary>
+    public double? OptionalNumber(string key) => Read(key, out var v) ? AsNumber(key, v) : null;
+
+    /// <summary>A tuple option of <paramref name="length"/> numbers, such as AdEMAMix's three betas, or <paramref name="fallback"/> when absent.</summary>
+    public double[] Numbers(string key, int length, double[] fallback) => Read(key, out var v) ? v switch
+    {
+        double[] a when a.Length == length => a,
+        _ => throw new InvalidOptionException(key, v, $"must be {length} numbers"),
+    } : fallback;
+
     /// <summary>An integer option, or <paramref name="fallback"/> when absent.</summary>
     public int Integer(string key, int fallback)
     {

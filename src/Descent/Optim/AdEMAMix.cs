@@ -1,0 +1,119 @@
+using Descent.Nn;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="AdEMAMix"/>, with the reference implementation's names and defaults.</summary>
+public sealed class AdEMAMixOptions : BetaOptions
+{
+    private double _beta3 = 0.9999, _alpha = 2, _eps = 1e-8, _weightDecay;
+    private int? _beta3Warmup, _alphaWarmup;
+
+    /// <summary>The reference's defaults: lr 1e-3, betas (0.9, 0.999, 0.9999), alpha 2, no warmups, eps 1e-8, weight decay 0.</summary>
+    public AdEMAMixOptions() : base(0.9, 0.999) => Lr = 1e-3;
+
+    /// <summary>β₃ in [0, 1), the decay of the slow momentum (torch's betas[2], default 0.9999: a half-life of ~6930 steps).</summary>
+    public double Beta3 { get => _beta3; set => _beta3 = Check.UnitInterval(value, nameof(Beta3), "beta parameter at index 2 (beta3)"); }
+
+    /// <summary>The weight α ≥ 0 of the slow momentum in the update (default 2).</summary>
+    public double Alpha { get => _alpha; set => _alpha = Check.NonNegative(value, nameof(Alpha), "alpha"); }
+
+    /// <summary>Steps over which β₃ rises from β₁ to its value, linearly in half-life (default null: none).</summary>
+    public int? Beta3Warmup { get => _beta3Warmup; set => _beta3Warmup = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Beta3Warmup), value, "beta3_warmup must be a number of steps >= 1, or None"); }
+
+    /// <summary>Steps over which α rises linearly from 0 (default null: none).</summary>
+    public int? AlphaWarmup { get => _alphaWarmup; set => _alphaWarmup = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(AlphaWarmup), value, "alpha_warmup must be a number of steps >= 1, or None"); }
+
+    /// <summary>ε ≥ 0 (default 1e-8), added to the bias-corrected √v.</summary>
+    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+
+    /// <summary>The decoupled weight decay λ ≥ 0 (default 0), added to the update as λθ (scaled by the lr).</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+}
+
+/// <summary>
+/// AdEMAMix (Pagliardini, Ablin &amp; Grangier, 2024, "The AdEMAMix Optimizer: Better, Faster, Older",
+/// arXiv:2409.03463): Adam with a second, slow momentum mixed in, as the reference implementation
+/// (apple/ml-ademamix, pytorch/ademamix.py) computes it.
+/// </summary>
+/// <remarks>
+/// <para>For each parameter θ with gradient g at its n-th update, learning rate η:</para>
+/// <code>
+/// m₁ ← β₁m₁ + (1 − β₁)g          (fast, exp_avg_fast; m₁ = g when β₁ = 0)
+/// m₂ ← β₃ₙm₂ + (1 − β₃ₙ)g        (slow, exp_avg_slow)
+/// v  ← β₂v + (1 − β₂)g²
+/// u  = (m₁/(1 − β₁ⁿ) + αₙm₂) / (√v/√(1 − β₂ⁿ) + ε) + λθ
+/// θ ← θ − ηu
+/// </code>
+/// <para>αₙ = α·n/alpha_warmup during the warmup, and β₃ₙ = f⁻¹((1 − n/T)f(β₁) + (n/T)f(β₃)) during beta3_warmup T,
+/// with f(β) = ln 0.5/ln(β + 1e-8) − 1 (a half-life) and f⁻¹(t) = 0.5^(1/(t+1)). The slow momentum is not bias
+/// corrected: it averages gradients over thousands of steps, so old gradients keep steering the update, which the
+/// paper finds lets models forget more slowly. Defaults: η = 1e-3, β = (0.9, 0.999, 0.9999), α = 2, ε = 1e-8,
+/// λ = 0. State: "exp_avg_fast" (absent when β₁ = 0), "exp_avg_slow", "exp_avg_sq".</para>
+/// </remarks>
+public sealed class AdEMAMix : Optimizer<AdEMAMixOptions>
+{
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public AdEMAMix(IEnumerable<NamedParameter> parameters, AdEMAMixOptions options) : base(parameters, options) { }
+
+    /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
+    public AdEMAMix(IEnumerable<Tensor> parameters, AdEMAMixOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
+
+    /// <summary>Builds the optimizer from the reference's keyword options: lr, betas (three), alpha, beta3_warmup, alpha_warmup, eps, weight_decay.</summary>
+    public static AdEMAMix FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = new AdEMAMixOptions();
+        options.Lr = o.Number("lr", options.Lr);
+        var betas = o.Numbers("betas", 3, [options.Beta1, options.Beta2, options.Beta3]);
+        options.Betas = (betas[0], betas[1]);
+        options.Beta3 = betas[2];
+        options.Alpha = o.Number("alpha", options.Alpha);
+        options.Beta3Warmup = Steps(o, "beta3_warmup");
+        options.AlphaWarmup = Steps(o, "alpha_warmup");
+        options.Eps = o.Number("eps", options.Eps);
+        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
+        return new AdEMAMix(parameters, options);
+    }
+
+    private static int? Steps(TorchOptions o, string key) =>
+        o.OptionalNumber(key) is { } n ? (n == Math.Floor(n) && n is >= 1 and <= int.MaxValue ? (int)n : throw new InvalidOptionException(key, n, "must be a number of steps >= 1, or None")) : null;
+
+    /// <summary>α at update <paramref name="n"/>: the reference's linear warmup from 0.</summary>
+    public static double AlphaAt(AdEMAMixOptions o, long n) =>
+        o.AlphaWarmup is { } w && n < w ? (1.0 - n / (double)w) * 0.0 + n / (double)w * o.Alpha : o.Alpha;   // (1 - a) * alpha_start + a * alpha_end
+
+    /// <summary>β₃ at update <paramref name="n"/>: the reference's warmup, linear in half-life from β₁.</summary>
+    public static double Beta3At(AdEMAMixOptions o, long n)
+    {
+        if (o.Beta3Warmup is not { } w || n >= w) return o.Beta3;
+        double a = n / (double)w;
+        static double F(double beta) => Math.Log(0.5) / Math.Log(beta + 1e-8) - 1;
+        return Math.Pow(0.5, 1 / ((1.0 - a) * F(o.Beta1) + a * F(o.Beta3) + 1));
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdEMAMixOptions o, ParameterState state)
+    {
+        long n = state.Step;
+        bool fast = o.Beta1 != 0;
+        var m1 = fast ? state.Buffer("exp_avg_fast").Span : [];
+        var m2 = state.Buffer("exp_avg_slow").Span;
+        var v = state.Buffer("exp_avg_sq").Span;
+        double beta3 = Beta3At(o, n);
+        float b1 = (float)o.Beta1, w1 = (float)(1 - o.Beta1), b2 = (float)o.Beta2, w2 = (float)(1 - o.Beta2);
+        float b3 = (float)beta3, w3 = (float)(1 - beta3);
+        float bc1 = (float)(1 - Math.Pow(o.Beta1, n)), sqrtBc2 = (float)Math.Sqrt(1 - Math.Pow(o.Beta2, n));
+        float alpha = (float)AlphaAt(o, n), eps = (float)o.Eps, wd = (float)o.WeightDecay, negLr = (float)-o.Lr;
+        for (int i = 0; i < param.Length; i++)
+        {
+            float g = grad[i];
+            float fastAvg = fast ? m1[i] = MathF.FusedMultiplyAdd(w1, g, m1[i] * b1) : g;   // exp_avg_fast.mul_(beta1).add_(grad, alpha=1-beta1)
+            m2[i] = MathF.FusedMultiplyAdd(w3, g, m2[i] * b3);                              // exp_avg_slow.mul_(beta3).add_(grad, alpha=1-beta3)
+            v[i] = MathF.FusedMultiplyAdd(w2 * g, g, v[i] * b2);                            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
+            float denom = MathF.Sqrt(v[i]) / sqrtBc2 + eps;                                 // (exp_avg_sq.sqrt() / sqrt(bc2)).add_(eps)
+            float u = (fastAvg / bc1 + alpha * m2[i]) / denom;                              // (exp_avg_fast.div(bc1) + alpha * exp_avg_slow) / denom
+            u = MathF.FusedMultiplyAdd(wd, param[i], u);                                    // update.add_(p, alpha=lmbda)
+            param[i] += negLr * u;                                                          // p.add_(-lr * update)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Descent.Nn;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="Lamb"/>, with the reference implementation's names and defaults.</summary>
+public sealed class LambOptions : BetaOptions
+{
+    private double _eps = 1e-6, _weightDecay;
+
+    /// <summary>The reference's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-6, weight decay 0, trust ratio on.</summary>
+    public LambOptions() : base(0.9, 0.999) => Lr = 1e-3;
+
+    /// <summary>ε ≥ 0, added to √v (default 1e-6).</summary>
+    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+
+    /// <summary>The weight decay λ ≥ 0 (default 0), added to the Adam direction as λθ before the trust ratio.</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+
+    /// <summary>Always use trust ratio 1, which turns LAMB into Adam without bias correction (for comparisons).</summary>
+    public bool Adam { get; set; }
+}
+
+/// <summary>
+/// LAMB, "Layer-wise Adaptive Moments for Batch training" (You et al., 2020, "Large Batch Optimization for Deep
+/// Learning: Training BERT in 76 minutes", arXiv:1904.00962), as the reference implementation
+/// (cybertronai/pytorch-lamb, pytorch_lamb/lamb.py) computes it.
+/// </summary>
+/// <remarks>
+/// <para>For each parameter tensor θ (one layer's weight or bias) with gradient g, learning rate η:</para>
+/// <code>
+/// m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²          (no bias correction: paper v3)
+/// a = m/(√v + ε) + λθ                                  (the Adam direction with decoupled decay)
+/// r = min(‖θ‖, 10) / ‖a‖   (1 when either norm is 0; 1 with adam=True)
+/// θ ← θ − η·r·a
+/// </code>
+/// <para>Defaults: η = 1e-3, β = (0.9, 0.999), ε = 1e-6, λ = 0. The trust ratio r rescales each layer's step to a
+/// fixed fraction η of the layer's own norm, whatever the gradient's scale: that is what lets very large batches
+/// use large learning rates. State: "exp_avg", "exp_avg_sq" and, as the reference logs them, the scalars
+/// "weight_norm", "adam_norm" and "trust_ratio" of the last step. Norms are float32 sums in torch's order.</para>
+/// </remarks>
+public sealed class Lamb : Optimizer<LambOptions>
+{
+    private const float WeightNormClamp = 10f;
+    private float[] _a = [];
+
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public Lamb(IEnumerable<NamedParameter> parameters, LambOptions options) : base(parameters, options) { }
+
+    /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
+    public Lamb(IEnumerable<Tensor> parameters, LambOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
+
+    /// <summary>Builds the optimizer from the reference's keyword options: lr, betas, eps, weight_decay, adam.</summary>
+    public static Lamb FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = new LambOptions();
+        options.Lr = o.Number("lr", options.Lr);
+        options.Betas = o.Pair("betas", options.Betas);
+        options.Eps = o.Number("eps", options.Eps);
+        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
+        options.Adam = o.Flag("adam", false);
+        return new Lamb(parameters, options);
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LambOptions o, ParameterState state)
+    {
+        var m = state.Buffer("exp_avg").Span;
+        var v = state.Buffer("exp_avg_sq").Span;
+        var a = (_a.Length >= param.Length ? _a : _a = new float[param.Length]).AsSpan(0, param.Length);
+        float beta1 = (float)o.Beta1, beta2 = (float)o.Beta2, w1 = (float)(1 - o.Beta1), w2 = (float)(1 - o.Beta2);
+        float eps = (float)o.Eps, wd = (float)o.WeightDecay;
+        for (int i = 0; i < param.Length; i++)
+        {
+            m[i] = MathF.FusedMultiplyAdd(w1, grad[i], m[i] * beta1);              // exp_avg.mul_(beta1).add_(1 - beta1, grad)
+            v[i] = MathF.FusedMultiplyAdd(w2 * grad[i], grad[i], v[i] * beta2);    // exp_avg_sq.mul_(beta2).addcmul_(1 - beta2, grad, grad)
+            a[i] = m[i] / (MathF.Sqrt(v[i]) + eps);                                // exp_avg / exp_avg_sq.sqrt().add(eps)
+            if (o.WeightDecay != 0) a[i] = MathF.FusedMultiplyAdd(wd, param[i], a[i]);   // adam_step.add_(weight_decay, p)
+        }
+        float weightNorm = Math.Clamp(MathF.Sqrt(SumOfSquares(param)), 0f, WeightNormClamp);   // p.pow(2).sum().sqrt().clamp(0, 10)
+        float adamNorm = MathF.Sqrt(SumOfSquares(a));                              // adam_step.pow(2).sum().sqrt()
+        float trust = weightNorm == 0 || adamNorm == 0 ? 1f : weightNorm / adamNorm;
+        state.SetScalar("weight_norm", weightNorm);
+        state.SetScalar("adam_norm", adamNorm);
+        state.SetScalar("trust_ratio", trust);
+        float step = (float)-o.Lr * (o.Adam ? 1f : trust);                         // -step_size * trust_ratio, a float32 tensor
+        for (int i = 0; i < param.Length; i++) param[i] = MathF.FusedMultiplyAdd(step, a[i], param[i]);   // p.add_(adam_step, alpha=...)
+    }
+
+    private float[] _squares = [];
+
+    private float SumOfSquares(ReadOnlySpan<float> x)
+    {
+        var sq = (_squares.Length >= x.Length ? _squares : _squares = new float[x.Length]).AsSpan(0, x.Length);
+        for (int i = 0; i < x.Length; i++) sq[i] = x[i] * x[i];                    // .pow(2)
+        return TorchArithmetic.Sum(sq);                                            // .sum()
+    }
+}

@@ -1,0 +1,97 @@
+using Descent.Nn;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Hyper-parameters of <see cref="Lars"/>, with optax's <c>lars</c> names and defaults.</summary>
+public sealed class LarsOptions : OptimizerOptions
+{
+    private double _weightDecay, _trustCoefficient = 0.001, _eps, _momentum = 0.9;
+
+    /// <summary>optax's defaults (weight decay 0, trust coefficient 0.001, eps 0, momentum 0.9, no Nesterov) and lr 1, which optax leaves to the caller.</summary>
+    public LarsOptions() => Lr = 1;
+
+    /// <summary>The weight decay λ ≥ 0 (default 0), added to the gradient before the trust ratio: g + λθ.</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+
+    /// <summary>The trust coefficient ζ ≥ 0 (default 0.001; the paper's η): the step's size relative to ‖θ‖.</summary>
+    public double TrustCoefficient { get => _trustCoefficient; set => _trustCoefficient = Check.NonNegative(value, nameof(TrustCoefficient), "trust coefficient"); }
+
+    /// <summary>ε ≥ 0 added to the update's norm in the trust ratio (default 0).</summary>
+    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+
+    /// <summary>The momentum μ ≥ 0 of the trace (default 0.9).</summary>
+    public double Momentum { get => _momentum; set => _momentum = Check.NonNegative(value, nameof(Momentum), "momentum"); }
+
+    /// <summary>Nesterov momentum: apply u + μt instead of t (default false).</summary>
+    public bool Nesterov { get; set; }
+}
+
+/// <summary>
+/// LARS, "Layer-wise Adaptive Rate Scaling" (You, Gitman &amp; Ginsburg, 2017, "Large Batch Training of
+/// Convolutional Networks", arXiv:1708.03888), as optax's <c>lars</c> chains it.
+/// </summary>
+/// <remarks>
+/// <para>For each parameter tensor θ (one layer's weight or bias) with gradient g, learning rate η:</para>
+/// <code>
+/// u = g + λθ
+/// r = ζ‖θ‖ / (‖u‖ + ε)       (1 when ‖θ‖ or ‖u‖ is 0)
+/// t ← μt − η·r·u             (trace)
+/// θ ← θ + t                  (θ + (−η·r·u) + μt with Nesterov)
+/// </code>
+/// <para>Defaults: ζ = 0.001, λ = 0, ε = 0, μ = 0.9, no Nesterov; η = 1 (optax has no default; the paper's
+/// "global learning rate" γ, used with a polynomial decay). The paper writes the local rate as ζ‖θ‖/(‖g‖ + λ‖θ‖);
+/// optax — and Descent — take the norm of g + λθ instead, which is the same when λ = 0. The trust ratio makes each
+/// layer move by a fixed fraction of its own norm, which is what lets very large batches train with large rates
+/// (SGD is LARS with the ratio fixed at 1). optax also lets a mask exclude tensors (biases, norms) from the decay
+/// and the ratio; here every tensor takes both. No reference recording exists (optax runs on JAX): the tests check
+/// two steps against values derived by hand from the formula above. State: "trace" (t).</para>
+/// </remarks>
+public sealed class Lars : Optimizer<LarsOptions>
+{
+    private float[] _u = [];
+
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
+    public Lars(IEnumerable<NamedParameter> parameters, LarsOptions options) : base(parameters, options) { }
+
+    /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
+    public Lars(IEnumerable<Tensor> parameters, LarsOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
+
+    /// <summary>Builds the optimizer from optax's keyword names: lr (optax's learning_rate), weight_decay, trust_coefficient, eps, momentum, nesterov.</summary>
+    public static Lars FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    {
+        var options = new LarsOptions();
+        options.Lr = o.Number("lr", options.Lr);
+        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
+        options.TrustCoefficient = o.Number("trust_coefficient", options.TrustCoefficient);
+        options.Eps = o.Number("eps", options.Eps);
+        options.Momentum = o.Number("momentum", options.Momentum);
+        options.Nesterov = o.Flag("nesterov", false);
+        return new Lars(parameters, options);
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LarsOptions o, ParameterState state)
+    {
+        var t = state.Buffer("trace").Span;
+        var u = (_u.Length >= param.Length ? _u : _u = new float[param.Length]).AsSpan(0, param.Length);
+        float wd = (float)o.WeightDecay;
+        for (int i = 0; i < u.Length; i++) u[i] = grad[i] + wd * param[i];              // add_decayed_weights
+        double paramNorm = Math.Sqrt(SumOfSquares(param)), updateNorm = Math.Sqrt(SumOfSquares(u));
+        double ratio = paramNorm == 0 || updateNorm == 0 ? 1 : o.TrustCoefficient * paramNorm / (updateNorm + o.Eps);   // scale_by_trust_ratio
+        float scale = (float)(-o.Lr * ratio), mu = (float)o.Momentum;                     // scale_by_learning_rate
+        for (int i = 0; i < u.Length; i++)
+        {
+            float step = scale * u[i];
+            t[i] = step + mu * t[i];                                                      // trace: t ← u + μt
+            param[i] += o.Nesterov ? step + mu * t[i] : t[i];
+        }
+    }
+
+    private static double SumOfSquares(ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        foreach (float v in x) sum += (double)v * v;
+        return sum;
+    }
+}
