@@ -33,7 +33,7 @@ public sealed class SamOptions : OptimizerOptions
 /// shares old_p's storage after the step, it equals the new θ), and the base optimizer's under "base."
 /// (<see cref="IOptimizerWrapper"/>). Clipping and the non-finite policy apply to the base step, on the gradient at the
 /// perturbed point; the parameters are restored before it, so a refused step leaves them unchanged. The norms are
-/// float32 sums in the order of torch's CPU kernel (<see cref="Norm"/>).</para>
+/// float32 sums in the order of torch's CPU kernel (<see cref="TorchArithmetic.WholeTensorNorm"/>).</para>
 /// </remarks>
 public sealed class Sam : OptimizerWrapper<SamOptions>
 {
@@ -118,7 +118,7 @@ public sealed class Sam : OptimizerWrapper<SamOptions>
             if (StateOf(p.Name).Buffers.TryGetValue("old_p", out var old) && p.Value.Grad is not null) old.Span.CopyTo(p.Value.Span);
     }
 
-    /// <summary>‖(‖T_k g_k‖₂)_k‖₂ over the parameters with a gradient, each norm summed as torch's CPU kernel does (<see cref="Norm"/>).</summary>
+    /// <summary>‖(‖T_k g_k‖₂)_k‖₂ over the parameters with a gradient, each norm summed as torch's CPU kernel does (<see cref="TorchArithmetic.WholeTensorNorm"/>).</summary>
     private float GradientNorm()
     {
         var norms = new List<float>();
@@ -130,33 +130,14 @@ public sealed class Sam : OptimizerWrapper<SamOptions>
                 var g = grad.Span;
                 if (!group.Options.Adaptive)
                 {
-                    norms.Add(Norm(g));
+                    norms.Add(TorchArithmetic.WholeTensorNorm(g));
                     continue;
                 }
                 if (scratch.Length < g.Length) scratch = new float[g.Length];
                 var param = p.Value.Span;
                 for (int i = 0; i < g.Length; i++) scratch[i] = MathF.Abs(param[i]) * g[i];   // torch.abs(p) * p.grad
-                norms.Add(Norm(scratch.AsSpan(0, g.Length)));
+                norms.Add(TorchArithmetic.WholeTensorNorm(scratch.AsSpan(0, g.Length)));
             }
-        return Norm(norms.ToArray());
-    }
-
-    /// <summary>
-    /// ‖v‖₂ in float32 in the order of torch 1.13's CPU kernel (found to reproduce the recordings): eight lanes
-    /// accumulate x² with a fused multiply-add over the whole chunks of eight, the lanes are added in order, the
-    /// remaining elements are added one by one (x² rounded, then added), then the square root.
-    /// </summary>
-    private static float Norm(ReadOnlySpan<float> v)
-    {
-        const int Lanes = 8;
-        Span<float> lanes = stackalloc float[Lanes];
-        lanes.Clear();
-        int whole = v.Length - v.Length % Lanes;
-        for (int d = 0; d < whole; d += Lanes)
-            for (int j = 0; j < Lanes; j++) lanes[j] = MathF.FusedMultiplyAdd(v[d + j], v[d + j], lanes[j]);
-        float sum = lanes[0];
-        for (int j = 1; j < Lanes; j++) sum += lanes[j];
-        for (int i = whole; i < v.Length; i++) sum += v[i] * v[i];
-        return MathF.Sqrt(sum);
+        return TorchArithmetic.WholeTensorNorm(norms.ToArray());
     }
 }

@@ -7,7 +7,7 @@ namespace Descent.Optim;
 /// </summary>
 internal static class TorchArithmetic
 {
-        /// <summary>Lanes of the float vector torch 1.13's CPU reductions accumulate in (its AVX2 kernels: 8).</summary>
+    /// <summary>Lanes of the float vector torch 1.13's CPU reductions accumulate in (its AVX2 kernels: 8).</summary>
     private const int Lanes = 8;
 
     /// <summary>
@@ -28,19 +28,41 @@ internal static class TorchArithmetic
     /// </summary>
     public static float SumOfSquares(ReadOnlySpan<float> x)
     {
+        float sum = LaneSumsOfSquares(x, out int d);
+        for (; d < x.Length; d++) sum = MathF.FusedMultiplyAdd(x[d], x[d], sum);
+        return sum;
+    }
+
+    /// <summary>
+    /// The 8 lane sums of fused x·x over the whole groups of 8, folded lane 0 + 1 + ... + 7; <paramref name="tail"/>
+    /// is where the elements left over start.
+    /// </summary>
+    private static float LaneSumsOfSquares(ReadOnlySpan<float> x, out int tail)
+    {
         Span<float> acc = stackalloc float[Lanes];
         acc.Clear();
-        int d = 0;
-        for (; d + Lanes <= x.Length; d += Lanes)
+        tail = x.Length - x.Length % Lanes;
+        for (int d = 0; d < tail; d += Lanes)
             for (int j = 0; j < Lanes; j++) acc[j] = MathF.FusedMultiplyAdd(x[d + j], x[d + j], acc[j]);
         float sum = acc[0];
         for (int j = 1; j < Lanes; j++) sum += acc[j];
-        for (; d < x.Length; d++) sum = MathF.FusedMultiplyAdd(x[d], x[d], sum);
         return sum;
     }
 
     /// <summary>The float32 2-norm of <paramref name="x"/> as torch's <c>x.norm(2)</c> computes it (see <see cref="SumOfSquares"/>).</summary>
     public static float Norm(ReadOnlySpan<float> x) => MathF.Sqrt(SumOfSquares(x));
+
+    /// <summary>
+    /// ‖v‖₂ of a whole tensor as <c>torch.norm(t, p=2)</c> computes it (SAM's gradient norms; found to reproduce the
+    /// recordings): the same 8 lane sums of fused x·x as <see cref="SumOfSquares"/>, folded in order, but the tail
+    /// elements squared (rounded) and then added, not fused; then the float32 square root.
+    /// </summary>
+    public static float WholeTensorNorm(ReadOnlySpan<float> v)
+    {
+        float sum = LaneSumsOfSquares(v, out int tail);
+        for (int i = tail; i < v.Length; i++) sum += v[i] * v[i];
+        return MathF.Sqrt(sum);
+    }
 
     /// <summary>
     /// The float32 2-norm of a strided column (<c>g.norm(dim=-2)</c>): torch's generic reduction, one accumulator
