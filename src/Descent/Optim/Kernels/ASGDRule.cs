@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -17,11 +18,17 @@ internal readonly record struct ASGDRule(float Decay, float NegEta, float Mu, bo
 {
     public StateStreams Streams => StateStreams.First;
 
-    public void Apply<L>(ref L param, L grad, ref L ax, ref L unused2, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var ax = L.Load(first);
         var g = Maximize ? -grad : grad;
         if (WeightDecay != 0) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);   // grad.add(param, alpha=λ)
         param = L.FusedMultiplyAdd(g, L.Create(NegEta), param * L.Create(Decay));       // param.mul_(1 − λη); param.add_(g, alpha=−η)
         ax = Averaging ? ax + (param - ax) * L.Create(Mu) : param;                       // ax.add_(param.sub(ax).mul(μ)) or ax.copy_(param)
+        param.Store(pParam);
+        ax.Store(first);
     }
 }

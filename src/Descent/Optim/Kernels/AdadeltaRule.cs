@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -16,8 +17,13 @@ internal readonly record struct AdadeltaRule(float Rho, float OneMinusRho, float
 {
     public StateStreams Streams => StateStreams.First | StateStreams.Second;
 
-    public void Apply<L>(ref L param, L grad, ref L squareAvg, ref L accDelta, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var squareAvg = L.Load(first);
+        var accDelta = L.Load(second);
         var g = Maximize ? -grad : grad;
         if (WeightDecay != 0) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);               // grad.add(param, alpha=λ)
         squareAvg = L.FusedMultiplyAdd(L.Create(OneMinusRho) * g, g, squareAvg * L.Create(Rho));    // square_avg.mul_(ρ).addcmul_(g, g, value=1 − ρ)
@@ -25,5 +31,8 @@ internal readonly record struct AdadeltaRule(float Rho, float OneMinusRho, float
         var delta = L.Sqrt(accDelta + L.Create(Eps)) / std * g;                                     // acc_delta.add(ε).sqrt_().div_(std).mul_(g)
         accDelta = L.FusedMultiplyAdd(L.Create(OneMinusRho) * delta, delta, accDelta * L.Create(Rho)); // acc_delta.mul_(ρ).addcmul_(δ, δ, value=1 − ρ)
         param = L.FusedMultiplyAdd(delta, L.Create(NegLr), param);                                  // param.add_(δ, alpha=−lr)
+        param.Store(pParam);
+        squareAvg.Store(first);
+        accDelta.Store(second);
     }
 }

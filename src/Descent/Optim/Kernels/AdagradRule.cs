@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -21,12 +22,18 @@ internal readonly record struct AdagradRule(float NegClr, float Eps, float Weigh
 {
     public StateStreams Streams => StateStreams.First;
 
-    public void Apply<L>(ref L param, L grad, ref L sum, ref L unused2, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var sum = L.Load(first);
         var g = Maximize ? -grad : grad;
         if (WeightDecay != 0) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);   // grad.add(param, alpha=λ)
         sum = L.FusedMultiplyAdd(g, g, sum);                                             // state_sum.addcmul_(grad, grad, value=1)
         var std = EpsInsideSqrt ? L.Sqrt(sum + L.Create(Eps)) : L.Sqrt(sum) + L.Create(Eps); // state_sum.sqrt().add_(ε)
         param += L.Create(NegClr) * g / std;                                             // param.addcdiv_(grad, std, value=−clr)
+        param.Store(pParam);
+        sum.Store(first);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -35,16 +36,26 @@ internal readonly record struct AdamRule(
 
     public StateStreams Streams => StateStreams.First | StateStreams.Second | (Amsgrad ? StateStreams.Third : 0);
 
-    public void Apply<L>(ref L param, L grad, ref L m, ref L v, ref L vmax) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var m = L.Load(first);
+        var v = L.Load(second);
+        var vmax = Amsgrad ? L.Load(third) : default;
         var g = Maximize ? -grad : grad;
         if (Decoupled) param *= L.Create(DecayFactor);                                     // param.mul_(1 − lr·λ)
         else if (L2) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);              // grad.add(param, alpha=λ)
         m = L.FusedMultiplyAdd(g, L.Create(OneMinusBeta1), m * L.Create(Beta1));           // exp_avg.mul_(β₁).add_(g, alpha=1 − β₁)
         v = L.FusedMultiplyAdd(L.Create(OneMinusBeta2) * g, g, v * L.Create(Beta2));       // exp_avg_sq.mul_(β₂).addcmul_(g, g, value=1 − β₂)
-        var second = v;
-        if (Amsgrad) second = vmax = L.Max(vmax, v);                                       // torch.maximum(max_exp_avg_sq, exp_avg_sq, out=…)
-        var denom = L.Sqrt(second) / L.Create(BiasCorrection2Sqrt) + L.Create(Eps);       // (v.sqrt() / √bc₂).add_(ε)
+        var vHat = v;
+        if (Amsgrad) vHat = vmax = L.Max(vmax, v);                                       // torch.maximum(max_exp_avg_sq, exp_avg_sq, out=…)
+        var denom = L.Sqrt(vHat) / L.Create(BiasCorrection2Sqrt) + L.Create(Eps);       // (v.sqrt() / √bc₂).add_(ε)
         param += L.Create(NegStepSize) * m / denom;                                        // addcdiv_(m, denom, value=−step_size)
+        param.Store(pParam);
+        m.Store(first);
+        v.Store(second);
+        if (Amsgrad) vmax.Store(third);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -20,12 +21,20 @@ internal readonly record struct AdamaxRule(float Beta1, float OneMinusBeta1, flo
 
     public StateStreams Streams => StateStreams.First | StateStreams.Second;
 
-    public void Apply<L>(ref L param, L grad, ref L m, ref L u, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var m = L.Load(first);
+        var u = L.Load(second);
         var g = Maximize ? -grad : grad;
         if (L2) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);                 // grad.add(param, alpha=λ)
         m = L.FusedMultiplyAdd(g, L.Create(OneMinusBeta1), m * L.Create(Beta1));        // exp_avg.mul_(β₁).add_(g, alpha=1 − β₁)
         u = L.Max(u * L.Create(Beta2), L.Abs(g) + L.Create(Eps));                        // amax(cat(β₂u, |g| + ε))
         param += L.Create(NegClr) * m / u;                                               // addcdiv(m, u, value=−clr)
+        param.Store(pParam);
+        m.Store(first);
+        u.Store(second);
     }
 }

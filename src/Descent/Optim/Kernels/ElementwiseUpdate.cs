@@ -71,19 +71,9 @@ internal static unsafe class ElementwiseUpdate
     private static int Lanes<TRule, L>(TRule rule, in Buffers s, int i, int end)
         where TRule : struct, IUpdateRule where L : struct, ILanes<L>
     {
-        bool hasFirst = s.First != null, hasSecond = s.Second != null, hasThird = s.Third != null;
+        float* param = s.Param, grad = s.Grad, first = s.First, second = s.Second, third = s.Third;
         for (; i <= end - L.Count; i += L.Count)
-        {
-            var param = L.Load(s.Param + i);
-            var first = hasFirst ? L.Load(s.First + i) : default;
-            var second = hasSecond ? L.Load(s.Second + i) : default;
-            var third = hasThird ? L.Load(s.Third + i) : default;
-            rule.Apply(ref param, L.Load(s.Grad + i), ref first, ref second, ref third);
-            param.Store(s.Param + i);
-            if (hasFirst) first.Store(s.First + i);
-            if (hasSecond) second.Store(s.Second + i);
-            if (hasThird) third.Store(s.Third + i);
-        }
+            rule.Apply<L>(param + i, grad + i, first + i, second + i, third + i);
         return i;
     }
 }

@@ -18,8 +18,8 @@ internal enum StateStreams
 
 /// <summary>
 /// An optimizer's elementwise update rule: what happens to one parameter element, its gradient and up to three state
-/// elements, written once for every vector width. <see cref="ElementwiseUpdate"/> loads the lanes, calls
-/// <see cref="Apply{L}"/> and stores the parameter and the state back; the rule is the optimizer's whole kernel.
+/// elements, written once for every vector width. <see cref="ElementwiseUpdate"/> calls <see cref="Apply{L}"/> for
+/// every register of the tensor, widest first; the rule is the optimizer's whole kernel.
 /// </summary>
 /// <remarks>
 /// A rule is a readonly struct holding the step's scalars (already rounded to float32 as the reference rounds
@@ -33,8 +33,10 @@ internal interface IUpdateRule
     StateStreams Streams { get; }
 
     /// <summary>
-    /// Updates one register of elements: <paramref name="param"/> and the used state registers in place, from
-    /// <paramref name="grad"/>. Unused state registers hold zeros and are not stored.
+    /// Updates one register of elements at the given addresses: loads the parameter, the gradient and the state
+    /// buffers it uses, computes, and stores the parameter and those buffers. Pointers of unused buffers are not
+    /// valid addresses and must not be read. Values stay in locals (never passed by reference), so the JIT keeps
+    /// them in registers.
     /// </summary>
-    void Apply<L>(ref L param, L grad, ref L first, ref L second, ref L third) where L : struct, ILanes<L>;
+    unsafe void Apply<L>(float* param, float* grad, float* first, float* second, float* third) where L : struct, ILanes<L>;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -19,13 +20,19 @@ internal readonly record struct LionRule(float Decay, float NegLr, float Beta1, 
 
     public StateStreams Streams => StateStreams.First;
 
-    public void Apply<L>(ref L param, L grad, ref L m, ref L unused2, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var m = L.Load(first);
         var zero = L.Create(0f);
         var one = L.Create(1f);
         var c = m * L.Create(Beta1) + grad * L.Create(OneMinusBeta1);                     // exp_avg * β₁ + grad * (1 − β₁)
         var sign = L.Select(L.GreaterThan(c, zero), one, zero) - L.Select(L.LessThan(c, zero), one, zero);
         param = L.FusedMultiplyAdd(L.Create(NegLr), sign, param * L.Create(Decay));      // p.mul_(1 − lr·λ); p.add_(sign(c), alpha=−lr)
         m = L.FusedMultiplyAdd(L.Create(OneMinusBeta2), grad, m * L.Create(Beta2));      // exp_avg.mul_(β₂).add_(grad, alpha=1 − β₂)
+        param.Store(pParam);
+        m.Store(first);
     }
 }

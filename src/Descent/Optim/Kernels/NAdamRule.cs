@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -15,8 +16,13 @@ internal readonly record struct NAdamRule(float Beta1, float OneMinusBeta1, floa
 {
     public StateStreams Streams => StateStreams.First | StateStreams.Second;
 
-    public void Apply<L>(ref L param, L grad, ref L m, ref L v, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var m = L.Load(first);
+        var v = L.Load(second);
         var g = grad;
         if (L2) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);                 // grad.add(param, alpha=λ)
         m = L.FusedMultiplyAdd(g, L.Create(OneMinusBeta1), m * L.Create(Beta1));        // exp_avg.mul_(β₁).add_(g, alpha=1 − β₁)
@@ -24,5 +30,8 @@ internal readonly record struct NAdamRule(float Beta1, float OneMinusBeta1, floa
         var denom = L.Sqrt(v / L.Create(BiasCorrection2)) + L.Create(Eps);              // exp_avg_sq.div(bc₂).sqrt().add_(ε)
         param += L.Create(GradCoefficient) * g / denom;                                  // addcdiv(g, denom, value=c₁)
         param += L.Create(AvgCoefficient) * m / denom;                                   // addcdiv(m, denom, value=c₂)
+        param.Store(pParam);
+        m.Store(first);
+        v.Store(second);
     }
 }

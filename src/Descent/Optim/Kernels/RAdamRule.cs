@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -33,8 +34,13 @@ internal readonly record struct RAdamRule(float Beta1, float OneMinusBeta1, floa
 
     public StateStreams Streams => StateStreams.First | StateStreams.Second;
 
-    public void Apply<L>(ref L param, L grad, ref L m, ref L v, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var m = L.Load(first);
+        var v = L.Load(second);
         var g = grad;
         if (L2) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);                 // grad.add(param, alpha=λ)
         m = L.FusedMultiplyAdd(g, L.Create(OneMinusBeta1), m * L.Create(Beta1));        // exp_avg.mul_(β₁).add_(g, alpha=1 − β₁)
@@ -46,5 +52,8 @@ internal readonly record struct RAdamRule(float Beta1, float OneMinusBeta1, floa
             update = update * adaptiveLr * L.Create(Rect);
         }
         param -= update;                                                                 // add_(update, alpha=−1)
+        param.Store(pParam);
+        m.Store(first);
+        v.Store(second);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -21,8 +22,14 @@ internal readonly record struct RMSpropRule(
 {
     public StateStreams Streams => StateStreams.First | (Centered ? StateStreams.Second : 0) | (Form is null ? 0 : StateStreams.Third);
 
-    public void Apply<L>(ref L param, L grad, ref L squareAvg, ref L gradAvg, ref L buffer) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var squareAvg = L.Load(first);
+        var gradAvg = Centered ? L.Load(second) : default;
+        var buffer = Form is not null ? L.Load(third) : default;
         var g = Maximize ? -grad : grad;
         if (WeightDecay != 0) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);              // grad.add(param, alpha=λ)
         squareAvg = L.FusedMultiplyAdd(L.Create(OneMinusAlpha) * g, g, squareAvg * L.Create(Alpha)); // square_avg.mul_(α).addcmul_(g, g, value=1 − α)
@@ -51,5 +58,9 @@ internal readonly record struct RMSpropRule(
                 param += L.Create(NegLr) * buffer;
                 break;
         }
+        param.Store(pParam);
+        squareAvg.Store(first);
+        if (Centered) gradAvg.Store(second);
+        if (Form is not null) buffer.Store(third);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -12,8 +13,13 @@ internal readonly record struct RpropRule(float EtaMinus, float EtaPlus, float S
 {
     public StateStreams Streams => StateStreams.First | StateStreams.Second;
 
-    public void Apply<L>(ref L param, L grad, ref L prev, ref L stepSize, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var prev = L.Load(first);
+        var stepSize = L.Load(second);
         var g = Maximize ? -grad : grad;
         var zero = L.Create(0f);
         var one = L.Create(1f);
@@ -27,5 +33,8 @@ internal readonly record struct RpropRule(float EtaMinus, float EtaPlus, float S
         var sign = L.Select(L.GreaterThan(g, zero), one, zero) - L.Select(L.LessThan(g, zero), one, zero);
         param += -sign * stepSize;                                                              // param.addcmul_(g.sign(), step_size, value=−1)
         prev = g;
+        param.Store(pParam);
+        prev.Store(first);
+        stepSize.Store(second);
     }
 }

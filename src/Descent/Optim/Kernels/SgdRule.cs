@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Simd;
 
 namespace Descent.Optim.Kernels;
@@ -24,8 +25,12 @@ internal readonly record struct SgdRule(float Lr, float Momentum, float OneMinus
 
     public StateStreams Streams => Momentum != 0 ? StateStreams.First : StateStreams.None;
 
-    public void Apply<L>(ref L param, L grad, ref L buffer, ref L unused2, ref L unused3) where L : struct, ILanes<L>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Apply<L>(float* pParam, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
+        var param = L.Load(pParam);
+        var grad = L.Load(pGrad);
+        var buffer = Momentum != 0 ? L.Load(first) : default;
         var g = Maximize ? -grad : grad;
         if (WeightDecay != 0) g = L.FusedMultiplyAdd(param, L.Create(WeightDecay), g);          // d_p.add(param, alpha=λ)
         if (Momentum != 0)
@@ -34,5 +39,7 @@ internal readonly record struct SgdRule(float Lr, float Momentum, float OneMinus
             g = Nesterov ? L.FusedMultiplyAdd(buffer, L.Create(Momentum), g) : buffer;           // d_p.add(buf, alpha=μ)
         }
         param = L.FusedMultiplyAdd(g, L.Create(-Lr), param);                                     // param.add_(d_p, alpha=−lr)
+        param.Store(pParam);
+        if (Momentum != 0) buffer.Store(first);
     }
 }
