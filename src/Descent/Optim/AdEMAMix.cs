@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -100,20 +101,9 @@ public sealed class AdEMAMix : Optimizer<AdEMAMixOptions>
         var m2 = state.Buffer("exp_avg_slow").Span;
         var v = state.Buffer("exp_avg_sq").Span;
         double beta3 = Beta3At(o, n);
-        float b1 = (float)o.Beta1, w1 = (float)(1 - o.Beta1), b2 = (float)o.Beta2, w2 = (float)(1 - o.Beta2);
-        float b3 = (float)beta3, w3 = (float)(1 - beta3);
-        float bc1 = (float)(1 - Math.Pow(o.Beta1, n)), sqrtBc2 = (float)Math.Sqrt(1 - Math.Pow(o.Beta2, n));
-        float alpha = (float)AlphaAt(o, n), eps = (float)o.Eps, wd = (float)o.WeightDecay, negLr = (float)-o.Lr;
-        for (int i = 0; i < param.Length; i++)
-        {
-            float g = grad[i];
-            float fastAvg = fast ? m1[i] = MathF.FusedMultiplyAdd(w1, g, m1[i] * b1) : g;   // exp_avg_fast.mul_(beta1).add_(grad, alpha=1-beta1)
-            m2[i] = MathF.FusedMultiplyAdd(w3, g, m2[i] * b3);                              // exp_avg_slow.mul_(beta3).add_(grad, alpha=1-beta3)
-            v[i] = MathF.FusedMultiplyAdd(w2 * g, g, v[i] * b2);                            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
-            float denom = MathF.Sqrt(v[i]) / sqrtBc2 + eps;                                 // (exp_avg_sq.sqrt() / sqrt(bc2)).add_(eps)
-            float u = (fastAvg / bc1 + alpha * m2[i]) / denom;                              // (exp_avg_fast.div(bc1) + alpha * exp_avg_slow) / denom
-            u = MathF.FusedMultiplyAdd(wd, param[i], u);                                    // update.add_(p, alpha=lmbda)
-            param[i] += negLr * u;                                                          // p.add_(-lr * update)
-        }
+        var rule = new AdEMAMixRule((float)o.Beta1, (float)(1 - o.Beta1), (float)o.Beta2, (float)(1 - o.Beta2),
+            (float)beta3, (float)(1 - beta3), (float)(1 - Math.Pow(o.Beta1, n)), (float)Math.Sqrt(1 - Math.Pow(o.Beta2, n)),
+            (float)AlphaAt(o, n), (float)o.Eps, (float)o.WeightDecay, (float)-o.Lr, fast);
+        ElementwiseUpdate.Run(rule, param, grad, m1, m2, v);
     }
 }

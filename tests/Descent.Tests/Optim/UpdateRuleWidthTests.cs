@@ -117,4 +117,12 @@ public class UpdateRuleWidthTests
     [InlineData(3e-4, 0.95, 0.98, 0.1)]
     public void Lion(double lr, double beta1, double beta2, double weightDecay) =>
         AssertEveryWidthEqualsScalar(LionRule.For(lr, beta1, beta2, weightDecay), 21, (-1, 1));
+
+    [Theory]
+    [InlineData(0.9, 0.0)]
+    [InlineData(0.0, 0.1)]
+    public void AdEMAMix(double beta1, double weightDecay) =>
+        AssertEveryWidthEqualsScalar(new AdEMAMixRule((float)beta1, (float)(1 - beta1), 0.999f, (float)(1 - 0.999), 0.9999f,
+            (float)(1 - 0.9999), (float)(1 - Math.Pow(beta1, 3)), (float)Math.Sqrt(1 - Math.Pow(0.999, 3)), 2f, 1e-8f,
+            (float)weightDecay, -1e-3f, beta1 != 0), 22, (-1, 1), (-1, 1), (0, 1));
 }
