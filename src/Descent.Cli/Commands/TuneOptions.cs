@@ -55,7 +55,7 @@ internal sealed class TuneOptions
     /// <summary>Opens the store and finds the study in it: its id and definition.</summary>
     public static (IStudyStorage Storage, long Id, StudyDefinition Definition) OpenStudy(string url, string name)
     {
-        var storage = StorageUrl.Open(url);
+        var storage = StorageUrl.Open(url, create: false);
         var found = storage.FindStudy(name);
         if (found is not { } f)
         {

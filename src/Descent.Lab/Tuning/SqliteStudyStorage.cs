@@ -22,10 +22,16 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
     private SqliteConnection? _connection;
     private bool _disposed;
 
-    /// <summary>Opens (creating it and its directory if needed) the store in <paramref name="path"/>.</summary>
-    public SqliteStudyStorage(string path, string? url = null) : base(url ?? "sqlite:///" + path)
+    /// <summary>
+    /// Opens the store in <paramref name="path"/>, creating it and its directory if needed when
+    /// <paramref name="create"/>; otherwise a missing file is a <see cref="StudyStorageException"/> naming it.
+    /// </summary>
+    public SqliteStudyStorage(string path, string? url = null, bool create = true) : base(url ?? "sqlite:///" + path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!create && !File.Exists(path))
+            throw new StudyStorageException($"study store {DisplayUrl}: there is no file {Path.GetFullPath(path)} " +
+                "(sqlite:///PATH takes a path relative to the current directory; an absolute one needs a fourth slash: sqlite:////tmp/study.db)");
         try
         {
             string? dir = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -99,4 +99,14 @@ public class SqliteStorageTests : IDisposable
         Assert.Contains("postgresql://me:***@127.0.0.1:1/x", e.Message);
         Assert.DoesNotContain("secret", e.Message);
     }
+
+    [Fact]
+    public void AMissingFileIsNamedAndNotCreatedWhenTheStudyMustExist()
+    {
+        string path = Path.Combine(_dir, "typo", "study.db");
+        var e = Assert.Throws<StudyStorageException>(() => StorageUrl.Open("sqlite:///" + path, create: false));
+        Assert.Contains(path, e.Message);
+        Assert.False(File.Exists(path));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
+    }
 }
