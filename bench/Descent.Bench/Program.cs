@@ -3,7 +3,7 @@ using Descent.Bench;
 
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- <benchmark> [options]
 //   mlp [--data DIR] [--threads N]   one training epoch of the Fashion-MNIST MLP, GEMM shapes, PyTorch ratio
-//   optim [LABEL...]                 each optimizer (or those labelled)'s step on 10M parameters against a bandwidth probe and PyTorch
+//   optim [LABEL...]                 the step of each optimizer (or of those labelled) on 10M parameters against a bandwidth probe and PyTorch
 //   conv [--data DIR]                fmnist-2c2d training steps, epoch estimate, PyTorch ratio
 //   gemm                             GEMM GFLOP/s for the MLP shapes and squares, against OpenBLAS when present
 //   tune-store [--trials N] [--workers W] [--store sqlite|postgres|both] [--postgres URL]
