@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -67,14 +68,9 @@ public sealed class SgdScheduleFree : ScheduleFree<SgdScheduleFreeOptions>
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, SgdScheduleFreeOptions o, ParameterState state)
     {
-        var (zt, xt, yt) = Iterates(param, state);
-        Span<float> z = zt.Span, x = xt.Span, y = yt.Span;
-        float decay = (float)o.WeightDecay, negLr = (float)-ScheduledLr;
-        for (int i = 0; i < param.Length; i++)
-        {
-            float g = o.WeightDecay != 0 ? MathF.FusedMultiplyAdd(decay, y[i], grad[i]) : grad[i];   // grad.add_(y, alpha=weight_decay)
-            z[i] = MathF.FusedMultiplyAdd(negLr, g, z[i]);                                          // z.sub_(grad, alpha=lr)
-        }
-        Interpolate(param, z, x, y, o.Momentum);
+        var (z, x, y) = Iterates(param, state);
+        var rule = new SgdScheduleFreeRule((float)o.WeightDecay, (float)-ScheduledLr,
+            (float)(1 - AverageWeight), (float)AverageWeight, (float)o.Momentum, (float)(1 - o.Momentum));
+        ElementwiseUpdate.Run(rule, param, grad, z.Span, x.Span, y.Span);
     }
 }

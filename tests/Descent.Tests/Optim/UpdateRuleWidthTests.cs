@@ -125,4 +125,11 @@ public class UpdateRuleWidthTests
         AssertEveryWidthEqualsScalar(new AdEMAMixRule((float)beta1, (float)(1 - beta1), 0.999f, (float)(1 - 0.999), 0.9999f,
             (float)(1 - 0.9999), (float)(1 - Math.Pow(beta1, 3)), (float)Math.Sqrt(1 - Math.Pow(0.999, 3)), 2f, 1e-8f,
             (float)weightDecay, -1e-3f, beta1 != 0), 22, (-1, 1), (-1, 1), (0, 1));
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.01)]
+    public void SgdScheduleFree(double weightDecay) =>
+        AssertEveryWidthEqualsScalar(new SgdScheduleFreeRule((float)weightDecay, -0.5f, 0.75f, 0.25f, 0.9f, (float)(1 - 0.9)), 23,
+            (-1, 1), (-1, 1), (-1, 1));
 }
