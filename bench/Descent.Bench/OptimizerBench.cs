@@ -35,7 +35,11 @@ public static class OptimizerBench
     private const int N = 10_000_000;
     private const int WarmupSteps = 3, TimedSteps = 15;
 
-    private sealed record Case(string Label, string Name, Dictionary<string, object> Options);
+    /// <summary>A benchmarked step: the optimizer, its options and the parameter's shape (one 10M vector unless given).</summary>
+    private sealed record Case(string Label, string Name, Dictionary<string, object> Options, int[]? Shape = null);
+
+    /// <summary>The matrix shape of the 2-D cases: Muon orthogonalizes whole matrices, Adafactor factors them.</summary>
+    private static readonly int[] Matrix = [1000, N / 1000];
 
     private static readonly Case[] Cases =
     [
@@ -47,6 +51,9 @@ public static class OptimizerBench
         new("Adamax", "Adamax", []),
         new("NAdam", "NAdam", []),
         new("RAdam", "RAdam", []),
+        new("Adam 2-D", "Adam", [], Matrix),
+        new("Muon 2-D", "Muon", [], Matrix),
+        new("Adafactor 2-D", "Adafactor", [], Matrix),
     ];
 
     public static void Run(TextWriter output, IReadOnlyCollection<string>? only = null)
@@ -55,7 +62,7 @@ public static class OptimizerBench
         if (File.Exists("/proc/loadavg")) output.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         var cases = Cases.ToList();
         foreach (var name in OptimizerCatalog.Names)
-            if (!cases.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (!cases.Any(c => c.Shape is null && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
                 cases.Add(new(name, name, new() { ["lr"] = 1e-3 }));
         if (only is { Count: > 0 }) cases = cases.Where(c => only.Contains(c.Label, StringComparer.OrdinalIgnoreCase)).ToList();
 
@@ -66,9 +73,9 @@ public static class OptimizerBench
         output.WriteLine($"{"optimizer",-14} {"bytes/param",11} {"ms",8} {"GB/s",7} {"probe ms",9} {"probe GB/s",10} {"% of probe",10}");
         foreach (var c in cases)
         {
-            var weights = Tensor.Uniform(rng, -1, 1, N);
+            var weights = Tensor.Uniform(rng, -1, 1, c.Shape ?? [N]);
             weights.RequiresGrad = true;
-            weights.Grad = grad;
+            weights.Grad = c.Shape is { } shape ? grad.Reshape(shape) : grad;
             var parameter = new NamedParameter("w", weights);
             Optimizer optimizer;
             try
