@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -82,31 +83,16 @@ public sealed class AdamWScheduleFree : ScheduleFree<AdamWScheduleFreeOptions>
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamWScheduleFreeOptions o, ParameterState state)
     {
-        var (zt, xt, yt) = Iterates(param, state);
-        Span<float> z = zt.Span, x = xt.Span, y = yt.Span;
+        var (z, x, y) = Iterates(param, state);
         var v = state.Buffer("exp_avg_sq").Span;
         bool momentum = o.InnerMomentum != 0;
         var m = momentum ? state.Buffer("exp_avg").Span : default;
-        float decay = (float)-(ScheduledLr * o.WeightDecay);
-        float beta2 = (float)o.Beta2, oneMinusBeta2 = (float)(1 - o.Beta2);
-        float bc2 = (float)(1 - Math.Pow(o.Beta2, GroupStep + 1));
-        float mu = (float)o.InnerMomentum, oneMinusMu = (float)(1 - o.InnerMomentum);
-        float bc1 = momentum ? (float)(1 - Math.Pow(o.InnerMomentum, GroupStep + 1)) : 1f;
-        float eps = (float)o.Eps, negLr = (float)-ScheduledLr;
-        for (int i = 0; i < param.Length; i++)
-        {
-            if (o.WeightDecay != 0)
-                z[i] = MathF.FusedMultiplyAdd(decay, o.DecayAtZ ? z[i] : y[i], z[i]);   // z.sub_(decay_point, alpha=lr*decay)
-            v[i] = MathF.FusedMultiplyAdd(oneMinusBeta2 * grad[i], grad[i], v[i] * beta2);   // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
-            float den = MathF.Sqrt(v[i] / bc2) + eps;                                   // exp_avg_sq.div(bc2).sqrt_().add_(eps)
-            float u = grad[i];
-            if (momentum)
-            {
-                m[i] = MathF.FusedMultiplyAdd(oneMinusMu, grad[i], m[i] * mu);         // exp_avg.mul_(μ).add_(grad, alpha=1-μ)
-                u = m[i] / bc1;                                                         // exp_avg.div(bias_correction1)
-            }
-            z[i] += negLr * u / den;                                                    // z.addcdiv_(update_num, denom, value=-lr)
-        }
-        Interpolate(param, z, x, y, o.Beta1);
+        var rule = new AdamWScheduleFreeRule(
+            Decays: o.WeightDecay != 0, DecayAtZ: o.DecayAtZ, NegDecay: (float)-(ScheduledLr * o.WeightDecay),
+            Beta2: (float)o.Beta2, OneMinusBeta2: (float)(1 - o.Beta2), Bc2: (float)(1 - Math.Pow(o.Beta2, GroupStep + 1)),
+            Eps: (float)o.Eps, Momentum: momentum, Mu: (float)o.InnerMomentum, OneMinusMu: (float)(1 - o.InnerMomentum),
+            Bc1: momentum ? (float)(1 - Math.Pow(o.InnerMomentum, GroupStep + 1)) : 1f, NegLr: (float)-ScheduledLr);
+        ElementwiseUpdate.Run(rule, y.Span, grad, z.Span, v, m);                 // y is read (the decay point), not written
+        Interpolate(param, z.Span, x.Span, y.Span, o.Beta1);
     }
 }

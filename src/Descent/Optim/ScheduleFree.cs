@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -100,17 +101,10 @@ public abstract class ScheduleFree<TOptions> : Optimizer<TOptions>, ITrainEvalSw
 
     /// <summary>
     /// The averaging and interpolation after z moved, then θ ← y, in the reference's float32 operations:
-    /// <c>x.mul_(1−c).add_(z, alpha=c)</c>, <c>y.copy_(x.mul(β).add_(z, alpha=1−β))</c>, <c>p.copy_(y)</c>.
+    /// <c>x.mul_(1−c).add_(z, alpha=c)</c>, <c>y.copy_(x.mul(β).add_(z, alpha=1−β))</c>, <c>p.copy_(y)</c>
+    /// (<see cref="ScheduleFreeAverageRule"/>).
     /// </summary>
-    protected void Interpolate(Span<float> param, ReadOnlySpan<float> z, Span<float> x, Span<float> y, double beta)
-    {
-        float keep = (float)(1 - AverageWeight), c = (float)AverageWeight;
-        float b = (float)beta, oneMinusB = (float)(1 - beta);
-        for (int i = 0; i < param.Length; i++)
-        {
-            x[i] = MathF.FusedMultiplyAdd(c, z[i], x[i] * keep);            // x.mul_(1 - ckp1).add_(z, alpha=ckp1)
-            y[i] = MathF.FusedMultiplyAdd(oneMinusB, z[i], x[i] * b);       // x.mul(beta1).add_(z, alpha=1 - beta1)
-            param[i] = y[i];                                                // p.copy_(y)
-        }
-    }
+    protected void Interpolate(Span<float> param, ReadOnlySpan<float> z, Span<float> x, Span<float> y, double beta) =>
+        ElementwiseUpdate.Run(new ScheduleFreeAverageRule((float)(1 - AverageWeight), (float)AverageWeight, (float)beta, (float)(1 - beta)),
+            param, z, x, y);
 }

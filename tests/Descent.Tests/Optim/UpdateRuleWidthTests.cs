@@ -132,4 +132,22 @@ public class UpdateRuleWidthTests
     public void SgdScheduleFree(double weightDecay) =>
         AssertEveryWidthEqualsScalar(new SgdScheduleFreeRule((float)weightDecay, -0.5f, 0.75f, 0.25f, 0.9f, (float)(1 - 0.9)), 23,
             (-1, 1), (-1, 1), (-1, 1));
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.3)]
+    public void ScheduleFreeAverage(double c) =>
+        AssertEveryWidthEqualsScalar(new ScheduleFreeAverageRule((float)(1 - c), (float)c, 0.9f, (float)(1 - 0.9)), 24, (-1, 1), (-1, 1));
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, true)]
+    public void AdamWScheduleFree(bool decays, bool decayAtZ, bool momentum) =>
+        AssertEveryWidthEqualsScalar(new AdamWScheduleFreeRule(decays, decayAtZ, (float)-(0.0025 * 0.01), 0.999f, (float)(1 - 0.999),
+            (float)(1 - Math.Pow(0.999, 4)), 1e-8f, momentum, momentum ? 0.9f : 0f, momentum ? (float)(1 - 0.9) : 1f,
+            momentum ? (float)(1 - Math.Pow(0.9, 4)) : 1f, -0.0025f), 25, (-1, 1), (0, 1), (-1, 1));
 }
