@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -68,15 +69,8 @@ public sealed class Lamb : Optimizer<LambOptions>
         var m = state.Buffer("exp_avg").Span;
         var v = state.Buffer("exp_avg_sq").Span;
         var a = (_a.Length >= param.Length ? _a : _a = new float[param.Length]).AsSpan(0, param.Length);
-        float beta1 = (float)o.Beta1, beta2 = (float)o.Beta2, w1 = (float)(1 - o.Beta1), w2 = (float)(1 - o.Beta2);
-        float eps = (float)o.Eps, wd = (float)o.WeightDecay;
-        for (int i = 0; i < param.Length; i++)
-        {
-            m[i] = MathF.FusedMultiplyAdd(w1, grad[i], m[i] * beta1);              // exp_avg.mul_(beta1).add_(1 - beta1, grad)
-            v[i] = MathF.FusedMultiplyAdd(w2 * grad[i], grad[i], v[i] * beta2);    // exp_avg_sq.mul_(beta2).addcmul_(1 - beta2, grad, grad)
-            a[i] = m[i] / (MathF.Sqrt(v[i]) + eps);                                // exp_avg / exp_avg_sq.sqrt().add(eps)
-            if (o.WeightDecay != 0) a[i] = MathF.FusedMultiplyAdd(wd, param[i], a[i]);   // adam_step.add_(weight_decay, p)
-        }
+        ElementwiseUpdate.Run(new LambRule((float)o.Beta1, (float)(1 - o.Beta1), (float)o.Beta2, (float)(1 - o.Beta2),
+            (float)o.Eps, Decays: o.WeightDecay != 0, (float)o.WeightDecay), param, grad, m, v, a);
         float weightNorm = Math.Clamp(MathF.Sqrt(SumOfSquares(param)), 0f, WeightNormClamp);   // p.pow(2).sum().sqrt().clamp(0, 10)
         float adamNorm = MathF.Sqrt(SumOfSquares(a));                              // adam_step.pow(2).sum().sqrt()
         float trust = weightNorm == 0 || adamNorm == 0 ? 1f : weightNorm / adamNorm;
@@ -84,7 +78,7 @@ public sealed class Lamb : Optimizer<LambOptions>
         state.SetScalar("adam_norm", adamNorm);
         state.SetScalar("trust_ratio", trust);
         float step = (float)-o.Lr * (o.Adam ? 1f : trust);                         // -step_size * trust_ratio, a float32 tensor
-        for (int i = 0; i < param.Length; i++) param[i] = MathF.FusedMultiplyAdd(step, a[i], param[i]);   // p.add_(adam_step, alpha=...)
+        ElementwiseUpdate.Run(new ScaledAddRule(step, Decays: false, 1f), param, a);   // p.add_(adam_step, alpha=...)
     }
 
     private float[] _squares = [];
@@ -92,7 +86,7 @@ public sealed class Lamb : Optimizer<LambOptions>
     private float SumOfSquares(ReadOnlySpan<float> x)
     {
         var sq = (_squares.Length >= x.Length ? _squares : _squares = new float[x.Length]).AsSpan(0, x.Length);
-        for (int i = 0; i < x.Length; i++) sq[i] = x[i] * x[i];                    // .pow(2)
+        ElementwiseUpdate.Run(new SquaresRule(), sq, x);                           // .pow(2)
         return TorchArithmetic.Sum(sq);                                            // .sum()
     }
 }

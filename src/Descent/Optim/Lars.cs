@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -75,17 +76,10 @@ public sealed class Lars : Optimizer<LarsOptions>
     {
         var t = state.Buffer("trace").Span;
         var u = (_u.Length >= param.Length ? _u : _u = new float[param.Length]).AsSpan(0, param.Length);
-        float wd = (float)o.WeightDecay;
-        for (int i = 0; i < u.Length; i++) u[i] = grad[i] + wd * param[i];              // add_decayed_weights
+        ElementwiseUpdate.Run(new DecayedGradientRule((float)o.WeightDecay, Fused: false), param, grad, u);   // add_decayed_weights
         double paramNorm = Math.Sqrt(SumOfSquares(param)), updateNorm = Math.Sqrt(SumOfSquares(u));
         double ratio = paramNorm == 0 || updateNorm == 0 ? 1 : o.TrustCoefficient * paramNorm / (updateNorm + o.Eps);   // scale_by_trust_ratio
-        float scale = (float)(-o.Lr * ratio), mu = (float)o.Momentum;                     // scale_by_learning_rate
-        for (int i = 0; i < u.Length; i++)
-        {
-            float step = scale * u[i];
-            t[i] = step + mu * t[i];                                                      // trace: t ← u + μt
-            param[i] += o.Nesterov ? step + mu * t[i] : t[i];
-        }
+        ElementwiseUpdate.Run(new LarsRule((float)(-o.Lr * ratio), (float)o.Momentum, o.Nesterov), param, u, t);   // scale_by_learning_rate, trace
     }
 
     private static double SumOfSquares(ReadOnlySpan<float> x)

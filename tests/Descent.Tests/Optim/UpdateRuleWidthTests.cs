@@ -150,4 +150,33 @@ public class UpdateRuleWidthTests
         AssertEveryWidthEqualsScalar(new AdamWScheduleFreeRule(decays, decayAtZ, (float)-(0.0025 * 0.01), 0.999f, (float)(1 - 0.999),
             (float)(1 - Math.Pow(0.999, 4)), 1e-8f, momentum, momentum ? 0.9f : 0f, momentum ? (float)(1 - 0.9) : 1f,
             momentum ? (float)(1 - Math.Pow(0.9, 4)) : 1f, -0.0025f), 25, (-1, 1), (0, 1), (-1, 1));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Lamb(bool decays) =>
+        AssertEveryWidthEqualsScalar(new LambRule(0.9f, (float)(1 - 0.9), 0.999f, (float)(1 - 0.999), 1e-6f, decays, decays ? 0.01f : 0f), 26,
+            (-1, 1), (0, 1), (-1, 1));
+
+    [Fact]
+    public void Squares() => AssertEveryWidthEqualsScalar(new SquaresRule(), 27);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ScaledAdd(bool decays) =>
+        AssertEveryWidthEqualsScalar(new ScaledAddRule(-3.7e-3f, decays, decays ? (float)(1 - 1e-2 * 0.1) : 1f), 28);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DecayedGradient(bool fused) =>
+        AssertEveryWidthEqualsScalar(new DecayedGradientRule(0.1f, fused), 29, (-1, 1));
+
+    [Theory]
+    [InlineData(0.9f, false)]
+    [InlineData(0.9f, true)]
+    [InlineData(0f, false)]
+    public void Lars(float momentum, bool nesterov) =>
+        AssertEveryWidthEqualsScalar(new LarsRule(-4.2e-3f, momentum, nesterov), 30, (-1, 1));
 }
