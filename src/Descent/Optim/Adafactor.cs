@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -97,39 +98,25 @@ public sealed class Adafactor : Optimizer<AdafactorOptions>
         float beta = (float)Math.Pow(t, o.Beta2Decay);                               // one_minus_beta2_t = step ** beta2_decay
         double rho = Math.Min(o.Lr, 1 / Math.Sqrt(t));
         double alpha = Math.Max(o.Eps2, TorchArithmetic.Norm(param) / Math.Sqrt(n)) * rho;
-        if (o.WeightDecay != 0)
-        {
-            float decay = (float)(1 - o.Lr * o.WeightDecay);
-            for (int i = 0; i < n; i++) param[i] *= decay;                           // param.mul_(1 - lr * weight_decay)
-        }
-        float sign = o.Maximize ? -1f : 1f;
+        float sign = o.Maximize ? -1f : 1f, floor = (float)eps1Squared;
         var v = (_v.Length >= n ? _v : _v = new float[n]).AsSpan(0, n);
-        if (p.Rank >= 2) FactoredEstimate(p, sign, beta, eps1, state, v);
-        else
-        {
-            var variance = state.Buffer("variance").Span;
-            for (int i = 0; i < n; i++)
-            {
-                float g = sign * p.Grad[i];
-                variance[i] = TorchArithmetic.Lerp(variance[i], g * g, beta);       // variance.lerp_(grad * grad, beta)
-                v[i] = variance[i];
-            }
-        }
-        float floor = (float)eps1Squared;
-        for (int i = 0; i < n; i++)
-            v[i] = 1f / MathF.Sqrt(MathF.Max(v[i], floor)) * (sign * p.Grad[i]);     // var_estimate.clamp_(min=eps1²).rsqrt_().mul_(grad)
+        if (p.Rank >= 2) FactoredDirection(p, sign, beta, eps1, floor, state, v);
+        else ElementwiseUpdate.Run(new AdafactorVarianceRule(sign, beta, floor), v, p.Grad, state.Buffer("variance").Span);
         double denom = Math.Max(1.0, TorchArithmetic.Norm(v) / (Math.Sqrt(n) * o.D));
-        float step = (float)(-alpha / denom);
-        for (int i = 0; i < n; i++) param[i] = MathF.FusedMultiplyAdd(step, v[i], param[i]);   // param.add_(update, alpha=-alpha/denom)
+        // param.mul_(1 - lr * weight_decay) comes first in the reference; nothing before this pass reads θ after its norm.
+        ElementwiseUpdate.Run(new ScaledAddRule((float)(-alpha / denom), Decays: o.WeightDecay != 0, (float)(1 - o.Lr * o.WeightDecay)),
+            param, v);                                                               // param.add_(update, alpha=-alpha/denom)
     }
 
-    /// <summary>Updates row_var and col_var from g² and writes V = R·C / max(mean(R), ε₁) into <paramref name="v"/>, matrix by matrix.</summary>
-    private static void FactoredEstimate(ParameterView p, float sign, float beta, float eps1, ParameterState state, Span<float> v)
+    /// <summary>
+    /// Updates row_var and col_var from g² and writes the direction g / √max(V, ε₁²) with V = R·C / max(mean(R), ε₁)
+    /// into <paramref name="v"/>, matrix by matrix and row by row.
+    /// </summary>
+    private static void FactoredDirection(ParameterView p, float sign, float beta, float eps1, float floor, ParameterState state, Span<float> v)
     {
         int rows = p.Shape[-2], cols = p.Shape[-1], size = rows * cols;
         var rowVar = state.Buffer("row_var", WithDim(p.Shape, -1, 1)).Span;
         var colVar = state.Buffer("col_var", WithDim(p.Shape, -2, 1)).Span;
-        Span<float> row = cols <= 1024 ? stackalloc float[cols] : new float[cols];
         for (int b = 0; b * size < p.Grad.Length; b++)
         {
             var g = p.Grad.Slice(b * size, size);
@@ -137,8 +124,8 @@ public sealed class Adafactor : Optimizer<AdafactorOptions>
             var c = colVar.Slice(b * cols, cols);
             for (int i = 0; i < rows; i++)
             {
-                for (int j = 0; j < cols; j++) row[j] = sign * g[i * cols + j];
-                float norm = TorchArithmetic.Norm(row);                              // torch.norm(grad, dim=-1).square().div_(cols)
+                // torch.norm(grad, dim=-1).square().div_(cols); the norm of −g (maximize) is the norm of g, bit for bit
+                float norm = TorchArithmetic.Norm(g.Slice(i * cols, cols));
                 r[i] = TorchArithmetic.Lerp(r[i], norm * norm / cols, beta);
             }
             for (int j = 0; j < cols; j++)
@@ -150,7 +137,8 @@ public sealed class Adafactor : Optimizer<AdafactorOptions>
             foreach (float x in r) rowSum += x;
             float rowMean = MathF.Max(rowSum / rows, eps1);                          // row_var.mean(dim=-2).clamp_(min=eps1)
             for (int i = 0; i < rows; i++)
-                for (int j = 0; j < cols; j++) v[b * size + i * cols + j] = r[i] * c[j] / rowMean;   // (row_var @ col_var).div_(...)
+                ElementwiseUpdate.Run(new AdafactorFactoredRule(r[i], rowMean, sign, floor),
+                    v.Slice(b * size + i * cols, cols), g.Slice(i * cols, cols), c);
         }
     }
 

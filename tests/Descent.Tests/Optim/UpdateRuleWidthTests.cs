@@ -179,4 +179,19 @@ public class UpdateRuleWidthTests
     [InlineData(0f, false)]
     public void Lars(float momentum, bool nesterov) =>
         AssertEveryWidthEqualsScalar(new LarsRule(-4.2e-3f, momentum, nesterov), 30, (-1, 1));
+
+    [Theory]
+    [InlineData(1f, 0.1f)]
+    [InlineData(-1f, 0.1f)]
+    [InlineData(1f, 1f)]
+    [InlineData(-1f, 0.5f)]
+    public void AdafactorVariance(float sign, float beta) =>
+        AssertEveryWidthEqualsScalar(new AdafactorVarianceRule(sign, beta, (float)(1e-3 * 1e-3)), 31, (0, 1));
+
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(-1f)]
+    public void AdafactorFactored(float sign) =>
+        AssertEveryWidthEqualsScalar(new AdafactorFactoredRule(0.37f, 0.21f, sign, (float)(1.1920928955078125e-07 * 1.1920928955078125e-07)), 32,
+            (0, 1));
 }
