@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -68,7 +69,7 @@ public sealed class ProdigyOptions : BetaOptions
 /// </remarks>
 public sealed class Prodigy : Optimizer<ProdigyOptions>
 {
-    private float[] _scratch = [];
+    private float[] _scratch = [], _decayed = [];
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Prodigy(IEnumerable<NamedParameter> parameters, ProdigyOptions options) : base(parameters, options) { }
@@ -141,27 +142,35 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                 }
                 var p0 = state.Buffer("p0").Span;
                 // d_numerator += (d / d0) * dlr * dot(g_s, p0 - p_s).item(): a float32 dot product, read in double.
-                var gs = Scratch(2 * sliced)[..sliced];
-                var diff = Scratch(2 * sliced)[sliced..];
-                for (int i = 0; i < sliced; i++) { gs[i] = grad[i * o.SliceP]; diff[i] = p0[i] - param[i * o.SliceP]; }
-                float dot = TorchArithmetic.Dot(gs, diff);
+                float dot;
+                if (o.SliceP == 1)
+                {
+                    var diff = Scratch(sliced);
+                    ElementwiseUpdate.Run(new DifferenceRule(), diff, p0, param);
+                    dot = TorchArithmetic.Dot(grad, diff);
+                }
+                else
+                {
+                    var gs = Scratch(2 * sliced)[..sliced];
+                    var diff = Scratch(2 * sliced)[sliced..];
+                    for (int i = 0; i < sliced; i++) { gs[i] = grad[i * o.SliceP]; diff[i] = p0[i] - param[i * o.SliceP]; }
+                    dot = TorchArithmetic.Dot(gs, diff);
+                }
                 numerator += d / d0 * dlr * dot;
                 var m = beta1 > 0 ? state.Buffer("exp_avg").Span : [];
                 var v = state.Buffer("exp_avg_sq").Span;
-                float fb1 = (float)beta1, fb2 = (float)beta2, fb3 = (float)beta3;
-                float mAlpha = (float)(d * (1 - beta1)), vValue = (float)(d * d * (1 - beta2));
-                float sAlpha = (float)(d / d0 * (o.SafeguardWarmup ? d : dlr));
-                for (int i = 0; i < param.Length; i++)
-                {
-                    if (beta1 > 0) m[i] = MathF.FusedMultiplyAdd(mAlpha, grad[i], m[i] * fb1);          // exp_avg.mul_(beta1).add_(grad, alpha=d*(1-beta1))
-                    v[i] = MathF.FusedMultiplyAdd(vValue * grad[i], grad[i], v[i] * fb2);                 // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=d*d*(1-beta2))
-                }
+                float fb3 = (float)beta3, sAlpha = (float)(d / d0 * (o.SafeguardWarmup ? d : dlr));
+                // s.mul_(beta3).add_(g_s, alpha=...) and s.abs() go with the moments when s holds every element
                 var abs = Scratch(sliced);
-                for (int i = 0; i < sliced; i++)
-                {
-                    s[i] = MathF.FusedMultiplyAdd(sAlpha, grad[i * o.SliceP], s[i] * fb3);                // s.mul_(beta3).add_(g_s, alpha=...)
-                    abs[i] = MathF.Abs(s[i]);
-                }
+                var rule = new ProdigyMomentsRule(beta1 > 0, (float)beta1, (float)(d * (1 - beta1)), (float)beta2, (float)(d * d * (1 - beta2)),
+                    UpdatesS: o.SliceP == 1, fb3, sAlpha);
+                ElementwiseUpdate.Run(rule, o.SliceP == 1 ? abs : param, grad, m, v, s);
+                if (o.SliceP != 1)
+                    for (int i = 0; i < sliced; i++)
+                    {
+                        s[i] = MathF.FusedMultiplyAdd(sAlpha, grad[i * o.SliceP], s[i] * fb3);            // s.mul_(beta3).add_(g_s, alpha=...)
+                        abs[i] = MathF.Abs(s[i]);
+                    }
                 denominator += TorchArithmetic.Sum(abs);                                                   // d_denom += s.abs().sum().item()
             }
         }
@@ -181,18 +190,13 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                 if (p.Value.Grad is not { } gradTensor) continue;
                 var state = StateFor(p.Name);
                 state.Step++;
-                var param = p.Value.Span;
-                var grad = Gradient(param, gradTensor.Span, o);
                 var v = state.Buffer("exp_avg_sq").Span;
                 var m = beta1 > 0 ? state.Buffer("exp_avg").Span : [];
-                float dEps = (float)(d * o.Eps), decay = (float)(-o.WeightDecay * dlr);
-                float value = (float)(beta1 > 0 ? -dlr : -dlr * d);
-                for (int i = 0; i < param.Length; i++)
-                {
-                    float den = MathF.Sqrt(v[i]) + dEps;                                                   // exp_avg_sq.sqrt().add_(d * eps)
-                    if (o.WeightDecay != 0 && o.Decouple) param[i] = MathF.FusedMultiplyAdd(decay, param[i], param[i]);   // p.add_(p, alpha=-decay*dlr)
-                    param[i] += value * (beta1 > 0 ? m[i] : grad[i]) / den;                               // p.addcdiv_(exp_avg, denom, value=-dlr)
-                }
+                var rule = new ProdigyStepRule(beta1 > 0, DEps: (float)(d * o.Eps),
+                    DecoupledDecay: o.WeightDecay != 0 && o.Decouple, NegDecay: (float)(-o.WeightDecay * dlr),
+                    CoupledDecay: o.WeightDecay != 0 && !o.Decouple, WeightDecay: (float)o.WeightDecay,
+                    Value: (float)(beta1 > 0 ? -dlr : -dlr * d));
+                ElementwiseUpdate.Run(rule, p.Value.Span, gradTensor.Span, m, v);
             }
         }
 
@@ -200,12 +204,11 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
     }
 
     /// <summary>The gradient with the coupled weight decay added (grad.add_(p, alpha=decay)), or the gradient itself.</summary>
-    private ReadOnlySpan<float> Gradient(ReadOnlySpan<float> param, ReadOnlySpan<float> grad, ProdigyOptions o)
+    private ReadOnlySpan<float> Gradient(Span<float> param, ReadOnlySpan<float> grad, ProdigyOptions o)
     {
         if (o.WeightDecay == 0 || o.Decouple) return grad;
-        var g = new float[grad.Length];
-        float wd = (float)o.WeightDecay;
-        for (int i = 0; i < g.Length; i++) g[i] = MathF.FusedMultiplyAdd(wd, param[i], grad[i]);
+        var g = (_decayed.Length >= grad.Length ? _decayed : _decayed = new float[grad.Length]).AsSpan(0, grad.Length);
+        ElementwiseUpdate.Run(new DecayedGradientRule((float)o.WeightDecay, Fused: true), param, grad, g);
         return g;
     }
 

@@ -194,4 +194,26 @@ public class UpdateRuleWidthTests
     public void AdafactorFactored(float sign) =>
         AssertEveryWidthEqualsScalar(new AdafactorFactoredRule(0.37f, 0.21f, sign, (float)(1.1920928955078125e-07 * 1.1920928955078125e-07)), 32,
             (0, 1));
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public void ProdigyMoments(bool momentum, bool updatesS) =>
+        AssertEveryWidthEqualsScalar(new ProdigyMomentsRule(momentum, 0.9f, (float)(2e-6 * (1 - 0.9)), 0.999f, (float)(2e-6 * 2e-6 * (1 - 0.999)),
+            updatesS, (float)Math.Sqrt(0.999), 3e-6f), 33, (-1, 1), (0, 1), (-1, 1));
+
+    [Theory]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public void ProdigyStep(bool momentum, bool decoupled, bool coupled) =>
+        AssertEveryWidthEqualsScalar(new ProdigyStepRule(momentum, 2e-14f, decoupled, -1e-7f, coupled, 0.1f, momentum ? -2e-6f : -4e-12f), 34,
+            (-1, 1), (0, 1));
+
+    [Fact]
+    public void Difference() => AssertEveryWidthEqualsScalar(new DifferenceRule(), 35, (-1, 1));
 }
