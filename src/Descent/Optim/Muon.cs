@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optim.Kernels;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -147,12 +148,7 @@ public sealed class Muon : Optimizer<MuonOptions>
         if (p.Rank < 2) throw new InvalidOperationException($"parameter '{p.Name}' of shape {p.Shape} is not a matrix; Muon orthogonalizes rank >= 2 weights only (leave UseMuon unset so that it takes the auxiliary AdamW)");
         var buf = state.Buffer("momentum_buffer").Span;
         var u = _ns.Input(p.Values.Length);
-        float w1 = (float)(1 - o.Momentum), beta = (float)o.Momentum;
-        for (int i = 0; i < buf.Length; i++)
-        {
-            buf[i] = TorchArithmetic.Lerp(buf[i], p.Grad[i], w1);                  // momentum.lerp_(grad, 1 - beta)
-            u[i] = o.Nesterov ? TorchArithmetic.Lerp(p.Grad[i], buf[i], beta) : buf[i];   // grad.lerp_(momentum, beta)
-        }
+        ElementwiseUpdate.Run(new MuonMomentumRule((float)(1 - o.Momentum), (float)o.Momentum, o.Nesterov), u, p.Grad, buf);
         if (buf.Length == 0) return;
         // A rank-4 convolution weight is one [out, in·kh·kw] matrix; other ranks are a batch of [rows, cols] matrices.
         int rows = p.Rank == 4 ? p.Shape[0] : p.Shape[-2];
@@ -162,14 +158,7 @@ public sealed class Muon : Optimizer<MuonOptions>
         float scale = (float)Math.Sqrt(Math.Max(1.0, (double)p.Shape[-2] / p.Shape[-1]));
         bool bf16 = o.NsDtype == NewtonSchulzPrecision.BFloat16;
         if (bf16) scale = NewtonSchulz.Bf16(scale);
-        float decay = (float)(1 - o.Lr * o.WeightDecay), negLr = (float)-o.Lr;
-        var values = p.Values;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float scaled = bf16 ? NewtonSchulz.Bf16(update[i] * scale) : update[i] * scale;
-            float x = values[i] * decay;                                           // p.mul_(1 - lr * weight_decay)
-            values[i] = MathF.FusedMultiplyAdd(negLr, scaled, x);                  // p.add_(update, alpha=-lr)
-        }
+        ElementwiseUpdate.Run(new MuonUpdateRule(scale, bf16, (float)(1 - o.Lr * o.WeightDecay), (float)-o.Lr), p.Values, update);
     }
 
     /// <summary>The reference's <c>adam_update</c> with decoupled weight decay, for parameters that are not matrices.</summary>
@@ -178,15 +167,9 @@ public sealed class Muon : Optimizer<MuonOptions>
         var m = state.Buffer("exp_avg").Span;
         var v = state.Buffer("exp_avg_sq").Span;
         var (beta1, beta2) = o.AdamBetas;
-        float w1 = (float)(1 - beta1), w2 = (float)(1 - beta2);
-        float bc1 = (float)(1 - Math.Pow(beta1, state.Step)), bc2 = (float)(1 - Math.Pow(beta2, state.Step));
-        float eps = (float)o.AdamEps, decay = (float)(1 - o.AdamLr * o.AdamWeightDecay), negLr = (float)-o.AdamLr;
-        for (int i = 0; i < param.Length; i++)
-        {
-            m[i] = TorchArithmetic.Lerp(m[i], grad[i], w1);                        // buf1.lerp_(grad, 1 - betas[0])
-            v[i] = TorchArithmetic.Lerp(v[i], grad[i] * grad[i], w2);              // buf2.lerp_(grad.square(), 1 - betas[1])
-            float u = m[i] / bc1 / (MathF.Sqrt(v[i] / bc2) + eps);                 // buf1c / (buf2c.sqrt() + eps)
-            param[i] = MathF.FusedMultiplyAdd(negLr, u, param[i] * decay);         // p.mul_(1 - lr * wd); p.add_(u, alpha=-lr)
-        }
+        var rule = new MuonAdamRule((float)(1 - beta1), (float)(1 - beta2),
+            (float)(1 - Math.Pow(beta1, state.Step)), (float)(1 - Math.Pow(beta2, state.Step)),
+            (float)o.AdamEps, (float)(1 - o.AdamLr * o.AdamWeightDecay), (float)-o.AdamLr);
+        ElementwiseUpdate.Run(rule, param, grad, m, v);
     }
 }

@@ -216,4 +216,27 @@ public class UpdateRuleWidthTests
 
     [Fact]
     public void Difference() => AssertEveryWidthEqualsScalar(new DifferenceRule(), 35, (-1, 1));
+
+    [Theory]
+    [InlineData(0.95, true)]
+    [InlineData(0.95, false)]
+    [InlineData(0.3, true)]
+    [InlineData(0.5, true)]
+    public void MuonMomentum(double beta, bool nesterov) =>
+        AssertEveryWidthEqualsScalar(new MuonMomentumRule((float)(1 - beta), (float)beta, nesterov), 36, (-1, 1));
+
+    [Theory]
+    [InlineData(false, 1.0)]
+    [InlineData(false, 0.999)]
+    [InlineData(true, 1.0)]
+    [InlineData(true, 0.999)]
+    public void MuonUpdate(bool bf16, double decay) =>
+        AssertEveryWidthEqualsScalar(new MuonUpdateRule(bf16 ? 1.4140625f : 1.4142135f, bf16, (float)decay, -0.02f), 37);
+
+    [Theory]
+    [InlineData(0.9, 0.95, 1L)]
+    [InlineData(0.4, 0.999, 5L)]
+    public void MuonAdam(double beta1, double beta2, long step) =>
+        AssertEveryWidthEqualsScalar(new MuonAdamRule((float)(1 - beta1), (float)(1 - beta2), (float)(1 - Math.Pow(beta1, step)),
+            (float)(1 - Math.Pow(beta2, step)), 1e-10f, (float)(1 - 3e-4 * 0.1), -3e-4f), 38, (-1, 1), (0, 1));
 }
