@@ -54,6 +54,9 @@ public static class OptimizerBench
         new("Adam 2-D", "Adam", [], Matrix),
         new("Muon 2-D", "Muon", [], Matrix),
         new("Adafactor 2-D", "Adafactor", [], Matrix),
+        // a model-sized parameter set whose step fits in the last-level cache (16 MB for Adam), where the scan is cheap
+        new("SGD momentum 1M", "SGD", new() { ["lr"] = 0.01, ["momentum"] = 0.9 }, [1_000_000]),
+        new("Adam 1M", "Adam", [], [1_000_000]),
     ];
 
     public static void Run(TextWriter output, IReadOnlyCollection<string>? only = null)
@@ -75,7 +78,8 @@ public static class OptimizerBench
         {
             var weights = Tensor.Uniform(rng, -1, 1, c.Shape ?? [N]);
             weights.RequiresGrad = true;
-            weights.Grad = c.Shape is { } shape ? grad.Reshape(shape) : grad;
+            weights.Grad = c.Shape is not { } shape ? grad
+                : shape.Aggregate(1, (a, b) => a * b) == N ? grad.Reshape(shape) : Tensor.Normal(rng, 0, 0.01f, shape);
             var parameter = new NamedParameter("w", weights);
             Optimizer optimizer;
             try
@@ -89,14 +93,15 @@ public static class OptimizerBench
                 output.WriteLine($"{c.Label,-14} skipped: {e.Message}");
                 continue;
             }
-            int buffers = (int)Math.Round(optimizer.StateOf("w").Buffers.Values.Sum(b => (double)b.Length) / N);
+            int buffers = (int)Math.Round(optimizer.StateOf("w").Buffers.Values.Sum(b => (double)b.Length) / weights.Length);
             int bytes = 4 * (2 + buffers) + 4 * (1 + buffers);
-            if (!probes.TryGetValue(buffers, out var probe)) probes[buffers] = probe = new Probe(buffers);
+            if (!probes.TryGetValue(buffers * 1000 + weights.Length / 1_000_000, out var probe))
+                probes[buffers * 1000 + weights.Length / 1_000_000] = probe = new Probe(buffers, weights.Length);
             // optimizer steps and probe passes alternate, so a busy host slows both alike
             var (ms, probeMs, ratio) = MedianPair(() => optimizer.Step(), probe.Run);
             ours[c.Label] = ms;
             output.WriteLine(F($"{c.Label,-14} {bytes,11} {ms,8:F2} {GBps(bytes, ms),7:F1} {probeMs,9:F2} {GBps(bytes, probeMs),10:F1} {100 * ratio,9:F0}%"));
-            if (c.Label is "SGD momentum" or "Adam")
+            if (c.Label is "SGD momentum" or "Adam" or "SGD momentum 1M" or "Adam 1M")
             {
                 // the default policy's scan of g before the step, timed against the unchecked step in alternation
                 // the same optimizer and buffers, its policy switched between the members of each pair
@@ -162,20 +167,21 @@ public static class OptimizerBench
     /// </summary>
     private sealed unsafe class Probe
     {
-        private readonly float[] _source = new float[N];
+        private readonly float[] _source;
         private readonly float[][] _targets;
         private readonly ProbeChunk _body;
 
-        public Probe(int buffers)
+        public Probe(int buffers, int n)
         {
             // allocated as tensors are (large-object heap) and pinned in place, which the LOH never moves anyway
-            _targets = Enumerable.Range(0, 1 + buffers).Select(_ => new float[N]).ToArray();
+            _source = new float[n];
+            _targets = Enumerable.Range(0, 1 + buffers).Select(_ => new float[n]).ToArray();
             _source.AsSpan().Fill(1e-7f);
             foreach (var a in _targets.Append(_source)) GCHandle.Alloc(a, GCHandleType.Pinned);
             _body = new ProbeChunk((float*)Unsafe.AsPointer(ref _source[0]), _targets.Select(a => (nint)Unsafe.AsPointer(ref a[0])).ToArray());
         }
 
-        public void Run() => ElementwiseChunks.Run(N, _body);
+        public void Run() => ElementwiseChunks.Run(_source.Length, _body);
     }
 
     /// <summary>

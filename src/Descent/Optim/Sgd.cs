@@ -141,12 +141,12 @@ public sealed class Sgd : Optimizer<SgdOptions>
         }
         if (o.Momentum == 0)
         {
-            ElementwiseUpdate.Run(SgdRule.From(o.Lr, 0, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize, firstStep: false), param, grad);
+            SgdRule.From(o.Lr, 0, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize, firstStep: false).Run(param, grad, []);
             return;
         }
         bool first = !state.Has("momentum_buffer");
         var rule = SgdRule.From(o.Lr, o.Momentum, o.Dampening, o.WeightDecay, o.Nesterov, o.Maximize, first);
-        ElementwiseUpdate.Run(rule, param, grad, state.Buffer("momentum_buffer").Span);
+        rule.Run(param, grad, state.Buffer("momentum_buffer").Span);
     }
 
     /// <summary>The Sutskever and moving-average forms; the buffer starts at zero.</summary>

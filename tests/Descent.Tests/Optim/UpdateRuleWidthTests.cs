@@ -19,7 +19,13 @@ public class UpdateRuleWidthTests
     [InlineData(0.05, 0.9, 0.1, 0.0, false, true, false)]
     [InlineData(0.05, 0.9, 0.0, 0.01, true, false, false)]
     public void Sgd(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize, bool first) =>
-        AssertEveryWidthEqualsScalar(SgdRule.From(lr, momentum, dampening, weightDecay, nesterov, maximize, first), 11, (-1, 1));
+        SgdRule.From(lr, momentum, dampening, weightDecay, nesterov, maximize, first).Specialize(new EveryWidth(11, (-1, 1)));
+
+    /// <summary>Checks the rule a specialization hands over on every width.</summary>
+    private readonly struct EveryWidth(int seed, params (float Low, float High)[] stateRanges) : IRuleUser
+    {
+        public void Use<TRule>(TRule rule) where TRule : struct, IUpdateRule => AssertEveryWidthEqualsScalar(rule, seed, stateRanges);
+    }
 
     [Theory]
     [InlineData(false, false, false, 0.0)]
