@@ -96,6 +96,30 @@ public static class OptimizerCatalog
         }
     }
 
+    /// <summary>
+    /// Adds optimizer <paramref name="name"/> whose options class lists its hyper-parameters with
+    /// <see cref="HyperAttribute"/>: the run's keywords are read into <paramref name="defaults"/>'s result through its
+    /// <see cref="HyperTable"/> (unknown keywords refused, values checked and errors naming the keyword, as for the
+    /// built-in optimizers), then <paramref name="construct"/> builds the optimizer. Otherwise as
+    /// <see cref="Register(string, Func{IEnumerable{NamedParameter}, TorchOptions, Optimizer}, string?)"/>.
+    /// </summary>
+    public static void Register<TOptions>(string name, Func<TOptions> defaults, Func<IEnumerable<NamedParameter>, TOptions, Optimizer> construct,
+        string? description = null) where TOptions : OptimizerOptions
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        ArgumentNullException.ThrowIfNull(construct);
+        var table = HyperTable.Of<TOptions>();
+        Register(name, (parameters, keywords) =>
+        {
+            var options = table.Read(keywords, defaults());
+            try { return construct(parameters, options); }
+            catch (ArgumentException e) when (e is not InvalidOptionException && table.KeywordOf(e) is { } key)
+            {
+                throw new InvalidOptionException(key, keywords.ValueOf(key) ?? (e as ArgumentOutOfRangeException)?.ActualValue, InvalidOptionException.ReasonOf(e), innerException: e);
+            }
+        }, description);
+    }
+
     /// <summary>The registration of <paramref name="name"/> (case-insensitive), or null for a built-in or unknown name.</summary>
     public static OptimizerRegistration? FindRegistered(string name) =>
         _registered.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -134,7 +158,7 @@ public static class OptimizerCatalog
         {
             throw new InvalidOptionException(e.Key, e.Value, e.Reason, canonical, e);
         }
-        catch (ArgumentException e) when (e is not InvalidOptionException && e.ParamName is { } property && table?.Find(property)?.Keyword is { } key)
+        catch (ArgumentException e) when (e is not InvalidOptionException && table?.KeywordOf(e) is { } key)
         {
             object? value = options.ValueOf(key) ?? (e as ArgumentOutOfRangeException)?.ActualValue;
             throw new InvalidOptionException(key, value, InvalidOptionException.ReasonOf(e), canonical, e);

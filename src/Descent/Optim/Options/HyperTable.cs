@@ -54,13 +54,28 @@ public sealed class HyperTable
     /// keep its values) and returns it. Keywords the table does not have stay unread, for
     /// <see cref="TorchOptions.EnsureAllUsed"/> to refuse or a wrapper to pass on.
     /// </summary>
+    /// <exception cref="InvalidOptionException">A value is of the wrong kind or out of range; it names the keyword.</exception>
     public TOptions Read<TOptions>(TorchOptions keywords, TOptions options) where TOptions : OptimizerOptions
     {
         ArgumentNullException.ThrowIfNull(keywords);
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var row in Rows) row.Read(keywords, options);
+        foreach (var row in Rows)
+        {
+            try { row.Read(keywords, options); }
+            catch (ArgumentException e) when (e is not InvalidOptionException)
+            {
+                throw new InvalidOptionException(row.Keyword, keywords.ValueOf(row.Keyword) ?? (e as ArgumentOutOfRangeException)?.ActualValue,
+                    InvalidOptionException.ReasonOf(e), innerException: e);
+            }
+        }
         return options;
     }
+
+    /// <summary>
+    /// The keyword of an <see cref="ArgumentException"/> a setter or <see cref="OptimizerOptions.Validate"/> threw,
+    /// found through its parameter name (a property of this table); null when it names none.
+    /// </summary>
+    public string? KeywordOf(ArgumentException e) => e.ParamName is { } name ? Find(name)?.Keyword : null;
 
     private static IEnumerable<Type> Lineage(Type type)
     {

@@ -37,6 +37,19 @@ public static class MustExtensions
         _ => "any value",
     };
 
+    /// <summary>The range in symbols, for tables ("≥ 0", "[0, 1)"); empty for <see cref="Must.Any"/>.</summary>
+    public static string Symbol(this Must must) => must switch
+    {
+        Must.BeFinite => "finite",
+        Must.BeNonNegative => "≥ 0",
+        Must.BePositive => "> 0",
+        Must.BeNonPositive => "≤ 0",
+        Must.BeInUnitInterval => "[0, 1)",
+        Must.BeInClosedUnitInterval => "[0, 1]",
+        Must.BeAtLeastOne => "≥ 1",
+        _ => "",
+    };
+
     /// <summary>True when <paramref name="value"/> lies in the range.</summary>
     public static bool Holds(this Must must, double value) => must switch
     {
