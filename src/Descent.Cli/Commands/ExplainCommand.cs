@@ -43,9 +43,10 @@ internal static class ExplainCommand
             output.WriteLine();
             foreach (var line in explanation.Rule.Split('\n')) output.WriteLine("  " + line.TrimEnd());
             output.WriteLine();
-            output.WriteLine($"options    {DescribeOptions(built.DefaultOptions)}");
             output.WriteLine($"paper      {explanation.Reference}");
             output.WriteLine($"lectures   {explanation.SeedForm}");
+            output.WriteLine();
+            WriteOptions(output, built);
 
             if (n > 0) PrintDemo(output, optimizer, given, n);
             return ExitCodes.Success;
@@ -67,41 +68,37 @@ internal static class ExplainCommand
         }
     }
 
-    /// <summary>The symbols the update rules use for torch's option names.</summary>
-    private static readonly Dictionary<string, string> Symbols = new()
-    {
-        ["lr"] = "η", ["momentum"] = "μ", ["dampening"] = "τ", ["weight_decay"] = "λ", ["betas"] = "β₁, β₂", ["eps"] = "ε",
-        ["alpha"] = "α", ["rho"] = "ρ", ["lr_decay"] = "lr decay", ["etas"] = "η₋, η₊", ["lambd"] = "λ",
-    };
-
     /// <summary>
-    /// The options by their torch keyword, each with its symbol in the rule ("lr η=0.001, betas β₁, β₂=(0.9, 0.999)");
-    /// Descent's own options (textbook forms and the like) follow under "descent".
+    /// The optimizer's hyper-parameter table with the values it was built with (its defaults unless given): keyword,
+    /// symbol, value, range and what it does; Descent's extensions apart; a wrapper's inner optimizer after it.
     /// </summary>
-    private static string DescribeOptions(OptimizerOptions options)
+    private static void WriteOptions(TextWriter output, Optimizer optimizer)
     {
-        var torch = new List<string>();
-        var extra = new List<string>();
-        var properties = options.GetType().GetProperties().Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToList();
-        bool hasBetas = properties.Any(p => p.Name == "Betas");
-        foreach (var p in properties.OrderBy(p => p.Name == "Lr" ? 0 : 1))
+        var options = optimizer.DefaultOptions;
+        var rows = options.Table.Rows;
+        output.WriteLine($"options    (--opt KEYWORD=VALUE; the values {(optimizer is IOptimizerWrapper ? "of this run" : "of this run, defaults unless given")})");
+        WriteRows(output, options, rows.Where(r => !r.Extension).ToList());
+        var extensions = rows.Where(r => r.Extension).ToList();
+        if (extensions.Count > 0)
         {
-            if (hasBetas && p.Name is "Beta1" or "Beta2") continue;
-            string key = string.Concat(p.Name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
-            string text = $"{key}{(Symbols.TryGetValue(key, out var symbol) ? " " + symbol : "")}={FormatValue(p.GetValue(options))}";
-            (p.Name is "Form" or "LookAhead" or "EpsilonPlacement" or "DecoupledWeightDecay" ? extra : torch).Add(text);
+            output.WriteLine("descent    (options beyond the reference's)");
+            WriteRows(output, options, extensions);
         }
-        return string.Join(", ", torch) + (extra.Count > 0 ? $"\n           descent: {string.Join(", ", extra)}" : "");
+        if (optimizer is IOptimizerWrapper wrapper)
+        {
+            output.WriteLine($"inner      {wrapper.Inner.GetType().Name} (its keywords are given beside the wrapper's)");
+            WriteRows(output, wrapper.Inner.DefaultOptions, wrapper.Inner.DefaultOptions.Table.Rows);
+        }
     }
 
-    private static string FormatValue(object? value) => value switch
+    private static void WriteRows(TextWriter output, OptimizerOptions options, IReadOnlyList<HyperTableRow> rows)
     {
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
-        float f => f.ToString("G6", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        null => "none",
-        _ => value.ToString() ?? "",
-    };
+        if (rows.Count == 0) return;
+        var cells = rows.Select(r => (Name: r.Keyword + (r.Symbol is { } s ? $" {s}" : ""), Value: HyperTableRow.Format(r.Get(options)), Range: r.Must.Symbol(), r.Doc)).ToList();
+        int name = cells.Max(c => c.Name.Length), value = cells.Max(c => c.Value.Length), range = cells.Max(c => c.Range.Length);
+        foreach (var c in cells)
+            output.WriteLine($"  {c.Name.PadRight(name)}  {c.Value.PadRight(value)}  {c.Range.PadRight(range)}  {c.Doc}".TrimEnd());
+    }
 
     private static string Vec(float[] values) => "(" + string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + ")";
 

@@ -16,21 +16,21 @@ internal sealed class OptimizerOptionSet
 
     public OptimizerOptionSet(Command command)
     {
-        Number("--lr", "lr", "Learning rate [default: the optimizer's torch default; 0.1 for sgd, which has none in torch]");
-        Number("--momentum", "momentum", "Momentum factor (sgd, rmsprop)");
-        Number("--dampening", "dampening", "Dampening of the momentum buffer (sgd)");
-        Number("--weight-decay", "weight_decay", "L2 penalty (decoupled for adamw)");
-        Flag("--nesterov", "nesterov", "Nesterov momentum in PyTorch's form (sgd)");
-        Pair("--betas", "betas", "Coefficients of the running averages, as B1,B2 (adam family)");
-        Number("--eps", "eps", "Term added for numerical stability");
-        Number("--alpha", "alpha", "Smoothing constant (rmsprop) or power for eta update (asgd)");
-        Number("--rho", "rho", "Coefficient of the running averages (adadelta)");
-        Flag("--amsgrad", "amsgrad", "Keep the maximum of the second moment (adam, adamw)");
-        Flag("--centered", "centered", "Normalize by the centered second moment (rmsprop)");
-        Flag("--maximize", "maximize", "Maximize the objective");
+        Number("--lr", "lr", $"Learning rate [default: the optimizer's; {SgdDefaultLr} for sgd, whose torch class has none]");
+        Number("--momentum", "momentum");
+        Number("--dampening", "dampening");
+        Number("--weight-decay", "weight_decay");
+        Flag("--nesterov", "nesterov");
+        Pair("--betas", "betas", " as B1,B2");
+        Number("--eps", "eps");
+        Number("--alpha", "alpha");
+        Number("--rho", "rho");
+        Flag("--amsgrad", "amsgrad");
+        Flag("--centered", "centered");
+        Flag("--maximize", "maximize");
         _extra = new Option<string[]>("--opt")
         {
-            Description = "Any other torch option as NAME=VALUE, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2 (repeatable)",
+            Description = "Any other keyword of the optimizer as NAME=VALUE, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2, --opt form=sutskever (repeatable); `descent explain OPTIMIZER` lists its keywords with defaults and ranges",
             AllowMultipleArgumentsPerToken = false,
         };
         foreach (var (option, _) in _options) command.Add(option);
@@ -105,14 +105,28 @@ internal sealed class OptimizerOptionSet
         return result;
     }
 
-    private void Number(string name, string torchName, string description) =>
-        _options.Add((new Option<double>(name) { Description = description }, torchName));
+    private void Number(string name, string keyword, string? description = null) =>
+        _options.Add((new Option<double>(name) { Description = description ?? Describe(keyword) }, keyword));
 
-    private void Flag(string name, string torchName, string description) =>
-        _options.Add((new Option<bool>(name) { Description = description }, torchName));
+    private void Flag(string name, string keyword) =>
+        _options.Add((new Option<bool>(name) { Description = Describe(keyword) }, keyword));
 
-    private void Pair(string name, string torchName, string description) =>
-        _options.Add((new Option<string>(name) { Description = description }, torchName));
+    private void Pair(string name, string keyword, string format) =>
+        _options.Add((new Option<string>(name) { Description = Describe(keyword, format) }, keyword));
+
+    /// <summary>
+    /// The help of a keyword's option, from the hyper-parameter tables: the doc line of the first built-in optimizer
+    /// that has it and the optimizers that have it ("Momentum factor: … (sgd, rmsprop, muon)").
+    /// </summary>
+    private static string Describe(string keyword, string format = "")
+    {
+        var having = OptimizerCatalog.BuiltInNames
+            .Select(n => (Name: n, Row: OptimizerCatalog.DefaultsOf(n)!.Table.FindKeyword(keyword)))
+            .Where(x => x.Row is not null).ToList();
+        if (having.Count == 0) throw new InvalidOperationException($"no built-in optimizer has keyword '{keyword}'");
+        string doc = having[0].Row!.Doc;
+        return $"{char.ToUpperInvariant(doc[0])}{doc[1..]}{format} ({string.Join(", ", having.Select(x => x.Name.ToLowerInvariant()))})";
+    }
 
     private static double[] ParsePair(string option, string text)
     {

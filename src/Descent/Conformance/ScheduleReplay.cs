@@ -62,7 +62,7 @@ public static class ScheduleReplay
         ArgumentNullException.ThrowIfNull(fixtureCase);
         var lrs = fixtureCase.BaseLrs;
         Optimizer optimizer = fixtureCase.Optimizer.Equals("SGD", StringComparison.OrdinalIgnoreCase)
-            ? new Sgd([Parameter(0)], lr: lrs[0], momentum: fixtureCase.BaseMomentums?[0] ?? 0)
+            ? new Sgd([Parameter(0)], new SgdOptions { Lr = lrs[0], Momentum = fixtureCase.BaseMomentums?[0] ?? 0 })
             : OptimizerCatalog.Create(fixtureCase.Optimizer, [Parameter(0)], new TorchOptions(new Dictionary<string, object> { ["lr"] = lrs[0] }));
         for (int g = 1; g < lrs.Count; g++)
         {

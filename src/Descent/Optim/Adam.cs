@@ -10,19 +10,19 @@ namespace Descent.Optim;
 /// </summary>
 public abstract class AdamFamilyOptions : BetaOptions
 {
-    private double _eps = 1e-8, _weightDecay;
-
     /// <summary>Betas (0.9, 0.999), as torch's Adam family.</summary>
     protected AdamFamilyOptions() : base(0.9, 0.999) { }
 
     /// <summary>ε, added to the denominator for numerical stability, a finite number ≥ 0 (default 1e-8).</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to the denominator for numerical stability", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-8;
 
     /// <summary>
     /// The weight decay λ, ≥ 0 (default 0): an L2 penalty λθ added to the gradient, or for
     /// <see cref="AdamOptions.DecoupledWeightDecay"/> the factor of θ ← θ(1 − lr·λ).
     /// </summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty λθ added to the gradient (decoupled θ ← θ(1 − ηλ) for AdamW)", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 }
 
 /// <summary>Hyper-parameters of <see cref="Adam"/> and <see cref="AdamW"/>, with PyTorch's names and defaults.</summary>
@@ -35,15 +35,18 @@ public sealed class AdamOptions : AdamFamilyOptions
     public static AdamOptions AdamWDefaults() => new() { WeightDecay = 0.01, DecoupledWeightDecay = true };
 
     /// <summary>The AMSGrad variant: divide by the running maximum of v (Reddi et al., 2018).</summary>
+    [Hyper("amsgrad", "divide by the running maximum of the second moment (AMSGrad)")]
     public bool Amsgrad { get; set; }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 
     /// <summary>
     /// Decoupled weight decay (AdamW, Loshchilov &amp; Hutter): θ ← θ(1 − lr·λ) before the Adam update, instead of
     /// adding λθ to the gradient. False for Adam, true for <see cref="AdamW"/>.
     /// </summary>
+    [Hyper("decoupled_weight_decay", "decay θ ← θ(1 − ηλ) instead of adding λθ to the gradient (AdamW)", Extension = true)]
     public bool DecoupledWeightDecay { get; set; }
 }
 
@@ -80,52 +83,6 @@ public class Adam : Optimizer<AdamOptions>
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Adam(IEnumerable<NamedParameter> parameters, AdamOptions options) : base(parameters, options) { }
 
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad, maximize) { }
-
-    /// <summary>Creates the optimizer with torch.optim.Adam's options and defaults.</summary>
-    public Adam(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : this(parameters, new AdamOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Amsgrad = amsgrad, Maximize = maximize }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.Adam keyword options: lr, betas, eps, weight_decay, amsgrad, maximize,
-    /// and foreach, capturable, differentiable, fused, which choose PyTorch implementations: foreach is accepted and
-    /// changes nothing (there is one fused implementation); the other three must be false, as on a CPU.
-    /// </summary>
-    public static Adam FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = ReadTorch(o, new AdamOptions());
-        ImplementationFlags(o, "Adam", "capturable", "differentiable", "fused");
-        return new Adam(parameters, options);
-    }
-
-    /// <summary>Reads the options Adam and AdamW share into <paramref name="options"/>.</summary>
-    private protected static AdamOptions ReadTorch(TorchOptions o, AdamOptions options)
-    {
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.Amsgrad = o.Flag("amsgrad", false);
-        options.Maximize = o.Flag("maximize", false);
-        o.Flag("foreach", false);
-        return options;
-    }
-
-    /// <summary>Reads torch flags that select a GPU or autograd implementation; each must be false.</summary>
-    private protected static void ImplementationFlags(TorchOptions o, string optimizer, params string[] names)
-    {
-        foreach (var name in names)
-            if (o.Flag(name, false))
-                throw new ArgumentException($"{optimizer}: {name}=True selects a PyTorch CUDA/autograd implementation; Descent steps on the CPU without autograd, so it must be false", name);
-    }
-
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamOptions o, ParameterState state)
     {
@@ -160,30 +117,6 @@ public sealed class AdamW : Adam
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>; <paramref name="options"/> must be decoupled.</summary>
     public AdamW(IEnumerable<NamedParameter> parameters, AdamOptions options) : base(parameters, RequireDecoupled(options)) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad, maximize) { }
-
-    /// <summary>Creates the optimizer with torch.optim.AdamW's options and defaults (weight decay 0.01).</summary>
-    public AdamW(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
-        : this(parameters, new AdamOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Amsgrad = amsgrad, Maximize = maximize, DecoupledWeightDecay = true }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.AdamW keyword options: lr, betas, eps, weight_decay (default 0.01),
-    /// amsgrad, maximize, foreach (accepted, changes nothing) and capturable (must be false, as on a CPU).
-    /// </summary>
-    public static new AdamW FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = ReadTorch(o, AdamOptions.AdamWDefaults());
-        ImplementationFlags(o, "AdamW", "capturable");
-        return new AdamW(parameters, options);
-    }
 
     private static AdamOptions RequireDecoupled(AdamOptions options)
     {

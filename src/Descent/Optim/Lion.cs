@@ -7,13 +7,12 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Lion"/>, with the reference implementation's names and defaults.</summary>
 public sealed class LionOptions : BetaOptions
 {
-    private double _weightDecay;
-
     /// <summary>Lion's defaults: lr 1e-4, betas (0.9, 0.99) (β₁ interpolates momentum and gradient for the update's sign, β₂ decays the momentum m), weight decay 0.</summary>
     public LionOptions() : base(0.9, 0.99) => Lr = 1e-4;
 
     /// <summary>The decoupled weight decay λ, ≥ 0 (default 0): θ ← θ(1 − ηλ) before each update.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "decoupled weight decay: θ ← θ(1 − ηλ) before each update", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 }
 
 /// <summary>
@@ -44,20 +43,6 @@ public sealed class Lion : Optimizer<LionOptions>
     /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
     /// </summary>
     public Lion(IEnumerable<Tensor> parameters, LionOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Creates the optimizer with the reference implementation's options and defaults.</summary>
-    public Lion(IEnumerable<NamedParameter> parameters, double lr = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
-        : this(parameters, new LionOptions { Lr = lr, Betas = (beta1, beta2), WeightDecay = weightDecay }) { }
-
-    /// <summary>Builds the optimizer from the reference's keyword options: lr, betas, weight_decay.</summary>
-    public static Lion FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new LionOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        return new Lion(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LionOptions o, ParameterState state)

@@ -80,18 +80,8 @@ public sealed class Lookahead : OptimizerWrapper<LookaheadOptions>
     /// optimizer (the inner optimizer's catalog name, default "SGD") and options (the inner optimizer's options);
     /// any other option is the inner optimizer's too, so <c>--lr</c> reaches it.
     /// </summary>
-    public static Lookahead FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    internal static Lookahead Create(IEnumerable<NamedParameter> parameters, TorchOptions o, LookaheadOptions options)
     {
-        var options = new LookaheadOptions();
-        options.LaSteps = o.Integer("la_steps", options.LaSteps);
-        options.LaAlpha = o.Number("la_alpha", options.LaAlpha);
-        options.PullbackMomentum = o.Text("pullback_momentum", "none")!.ToLowerInvariant() switch
-        {
-            "none" => PullbackMomentum.None,
-            "reset" => PullbackMomentum.Reset,
-            "pullback" => PullbackMomentum.Pullback,
-            var other => throw new InvalidOptionException("pullback_momentum", other, "must be \"none\", \"reset\" or \"pullback\""),
-        };
         var inner = WrappedOptions.Create(parameters, o, "optimizer", "options", "SGD");
         try { return new Lookahead(inner, options); }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == nameof(options))

@@ -10,33 +10,38 @@ namespace Descent.Optim;
 /// </summary>
 public static class OptimizerCatalog
 {
-    private static readonly Dictionary<string, Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer>> BuiltIns =
-        new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["SGD"] = Sgd.FromTorch,
-            ["Adagrad"] = Adagrad.FromTorch,
-            ["Adadelta"] = Adadelta.FromTorch,
-            ["RMSprop"] = RMSprop.FromTorch,
-            ["Rprop"] = Rprop.FromTorch,
-            ["ASGD"] = ASGD.FromTorch,
-            ["Adam"] = Adam.FromTorch,
-            ["AdamW"] = AdamW.FromTorch,
-            ["Adamax"] = Adamax.FromTorch,
-            ["NAdam"] = NAdam.FromTorch,
-            ["RAdam"] = RAdam.FromTorch,
-            ["LBFGS"] = LBFGS.FromTorch,
-            ["Lion"] = Lion.FromTorch,
-            ["AdamWScheduleFree"] = AdamWScheduleFree.FromTorch,
-            ["SGDScheduleFree"] = SgdScheduleFree.FromTorch,
-            ["Lookahead"] = Lookahead.FromTorch,
-            ["SAM"] = Sam.FromTorch,
-            ["Muon"] = Muon.FromTorch,
-            ["Adafactor"] = Adafactor.FromTorch,
-            ["Lamb"] = Lamb.FromTorch,
-            ["LARS"] = Lars.FromTorch,
-            ["Prodigy"] = Prodigy.FromTorch,
-            ["AdEMAMix"] = AdEMAMix.FromTorch,
-        };
+    private static readonly string[] Foreach = ["foreach"];
+    private static readonly string[] AdamImplementations = ["capturable", "differentiable", "fused"];
+
+    private static readonly OptimizerDefinition[] Definitions =
+    [
+        OptimizerDefinition.Of("SGD", () => new SgdOptions(), (p, o) => new Sgd(p, o)),
+        OptimizerDefinition.Of("Adagrad", () => new AdagradOptions(), (p, o) => new Adagrad(p, o)),
+        OptimizerDefinition.Of("Adadelta", () => new AdadeltaOptions(), (p, o) => new Adadelta(p, o)),
+        OptimizerDefinition.Of("RMSprop", () => new RMSpropOptions(), (p, o) => new RMSprop(p, o)),
+        OptimizerDefinition.Of("Rprop", () => new RpropOptions(), (p, o) => new Rprop(p, o)),
+        OptimizerDefinition.Of("ASGD", () => new ASGDOptions(), (p, o) => new ASGD(p, o)),
+        OptimizerDefinition.Of("Adam", () => new AdamOptions(), (p, o) => new Adam(p, o), Foreach, AdamImplementations),
+        OptimizerDefinition.Of("AdamW", AdamOptions.AdamWDefaults, (p, o) => new AdamW(p, o), Foreach, ["capturable"]),
+        OptimizerDefinition.Of("Adamax", () => new AdamaxOptions(), (p, o) => new Adamax(p, o), Foreach),
+        OptimizerDefinition.Of("NAdam", () => new NAdamOptions(), (p, o) => new NAdam(p, o), Foreach),
+        OptimizerDefinition.Of("RAdam", () => new RAdamOptions(), (p, o) => new RAdam(p, o), Foreach),
+        OptimizerDefinition.Of("LBFGS", () => new LBFGSOptions(), (p, o) => new LBFGS(p, o)),
+        OptimizerDefinition.Of("Lion", () => new LionOptions(), (p, o) => new Lion(p, o)),
+        OptimizerDefinition.Of("AdamWScheduleFree", () => new AdamWScheduleFreeOptions(), (p, o) => new AdamWScheduleFree(p, o)),
+        OptimizerDefinition.Of("SGDScheduleFree", () => new SgdScheduleFreeOptions(), (p, o) => new SgdScheduleFree(p, o)),
+        OptimizerDefinition.Wrapper("Lookahead", () => new LookaheadOptions(), Lookahead.Create),
+        OptimizerDefinition.Wrapper("SAM", () => new SamOptions(), Sam.Create),
+        OptimizerDefinition.Of("Muon", () => new MuonOptions(), (p, o) => new Muon(p, o)),
+        OptimizerDefinition.Of("Adafactor", () => new AdafactorOptions(), (p, o) => new Adafactor(p, o), Foreach),
+        OptimizerDefinition.Of("Lamb", () => new LambOptions(), (p, o) => new Lamb(p, o)),
+        OptimizerDefinition.Of("LARS", () => new LarsOptions(), (p, o) => new Lars(p, o)),
+        OptimizerDefinition.Of("Prodigy", () => new ProdigyOptions(), (p, o) => new Prodigy(p, o)),
+        OptimizerDefinition.Of("AdEMAMix", () => new AdEMAMixOptions(), (p, o) => new AdEMAMix(p, o)),
+    ];
+
+    private static readonly Dictionary<string, OptimizerDefinition> BuiltIns =
+        Definitions.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Names the command line gives another meaning in optimizer lists (variants and presets).</summary>
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "momentum", "nesterov", "lectures", "schedules", "modern" };
@@ -45,10 +50,18 @@ public static class OptimizerCatalog
     private static volatile IReadOnlyList<OptimizerRegistration> _registered = [];
 
     /// <summary>The built-in names followed by the registered ones in registration order, spelt as registered.</summary>
-    public static IReadOnlyList<string> Names => [.. BuiltIns.Keys, .. _registered.Select(r => r.Name)];
+    public static IReadOnlyList<string> Names => [.. Definitions.Select(d => d.Name), .. _registered.Select(r => r.Name)];
 
-    /// <summary>The torch.optim class names, as torch spells them.</summary>
-    public static IReadOnlyList<string> BuiltInNames => [.. BuiltIns.Keys];
+    /// <summary>The built-in optimizers' names, as torch (or the reference implementation) spells the class.</summary>
+    public static IReadOnlyList<string> BuiltInNames => [.. Definitions.Select(d => d.Name)];
+
+    /// <summary>
+    /// The options built-in optimizer <paramref name="name"/> (case-insensitive) starts from, a fresh copy whose
+    /// <see cref="OptimizerOptions.Table"/> lists its keywords with their defaults; null for a registered or unknown
+    /// name.
+    /// </summary>
+    public static OptimizerOptions? DefaultsOf(string name) =>
+        BuiltIns.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var definition) ? definition.Defaults() : null;
 
     /// <summary>The optimizers added with <see cref="Register"/>, in registration order.</summary>
     public static IReadOnlyList<OptimizerRegistration> Registered => _registered;
@@ -83,6 +96,30 @@ public static class OptimizerCatalog
         }
     }
 
+    /// <summary>
+    /// Adds optimizer <paramref name="name"/> whose options class lists its hyper-parameters with
+    /// <see cref="HyperAttribute"/>: the run's keywords are read into <paramref name="defaults"/>'s result through its
+    /// <see cref="HyperTable"/> (unknown keywords refused, values checked and errors naming the keyword, as for the
+    /// built-in optimizers), then <paramref name="construct"/> builds the optimizer. Otherwise as
+    /// <see cref="Register(string, Func{IEnumerable{NamedParameter}, TorchOptions, Optimizer}, string?)"/>.
+    /// </summary>
+    public static void Register<TOptions>(string name, Func<TOptions> defaults, Func<IEnumerable<NamedParameter>, TOptions, Optimizer> construct,
+        string? description = null) where TOptions : OptimizerOptions
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        ArgumentNullException.ThrowIfNull(construct);
+        var table = HyperTable.Of<TOptions>();
+        Register(name, (parameters, keywords) =>
+        {
+            var options = table.Read(keywords, defaults());
+            try { return construct(parameters, options); }
+            catch (ArgumentException e) when (e is not InvalidOptionException && table.KeywordOf(e) is { } key)
+            {
+                throw new InvalidOptionException(key, keywords.ValueOf(key) ?? (e as ArgumentOutOfRangeException)?.ActualValue, InvalidOptionException.ReasonOf(e), innerException: e);
+            }
+        }, description);
+    }
+
     /// <summary>The registration of <paramref name="name"/> (case-insensitive), or null for a built-in or unknown name.</summary>
     public static OptimizerRegistration? FindRegistered(string name) =>
         _registered.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -100,10 +137,11 @@ public static class OptimizerCatalog
         ArgumentNullException.ThrowIfNull(options);
         string canonical;
         Func<IEnumerable<NamedParameter>, TorchOptions, Optimizer> create;
+        HyperTable? table = null;
         if (BuiltIns.TryGetValue(name, out var builtIn))
         {
-            canonical = BuiltIns.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-            create = builtIn;
+            (canonical, create) = (builtIn.Name, builtIn.Create);
+            table = builtIn.Defaults().Table;
         }
         else if (FindRegistered(name) is { } registered)
             (canonical, create) = (registered.Name, registered.Factory);
@@ -120,7 +158,7 @@ public static class OptimizerCatalog
         {
             throw new InvalidOptionException(e.Key, e.Value, e.Reason, canonical, e);
         }
-        catch (ArgumentException e) when (e is not InvalidOptionException && e.ParamName is { } property && options.KeyOf(property) is { } key)
+        catch (ArgumentException e) when (e is not InvalidOptionException && table?.KeywordOf(e) is { } key)
         {
             object? value = options.ValueOf(key) ?? (e as ArgumentOutOfRangeException)?.ActualValue;
             throw new InvalidOptionException(key, value, InvalidOptionException.ReasonOf(e), canonical, e);

@@ -48,11 +48,8 @@ public sealed class Sam : OptimizerWrapper<SamOptions>
     /// Builds SAM from keyword options: rho, adaptive, base_optimizer (the base optimizer's catalog name, default
     /// "SGD"); every other option is the base optimizer's, as the reference's <c>**kwargs</c>.
     /// </summary>
-    public static Sam FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
+    internal static Sam Create(IEnumerable<NamedParameter> parameters, TorchOptions o, SamOptions options)
     {
-        var options = new SamOptions();
-        options.Rho = o.Number("rho", options.Rho);
-        options.Adaptive = o.Flag("adaptive", options.Adaptive);
         return new Sam(WrappedOptions.Create(parameters, o, "base_optimizer", null, "SGD"), options);
     }
 

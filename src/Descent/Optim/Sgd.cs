@@ -4,27 +4,35 @@ using Descent.Tensors;
 
 namespace Descent.Optim;
 
-/// <summary>Hyper-parameters of <see cref="Sgd"/>, with PyTorch's names and defaults.</summary>
+/// <summary>
+/// Hyper-parameters of <see cref="Sgd"/>, with PyTorch's names and defaults. As in torch, lr has no default when
+/// built from keywords; <c>new SgdOptions()</c> starts at lr 0, so set it.
+/// </summary>
+[Keywords(Required = ["lr"])]
 public sealed class SgdOptions : OptimizerOptions, IMomentumOptions
 {
-    private double _momentum, _dampening, _weightDecay;
-
     /// <summary>The momentum factor μ, ≥ 0 (default 0: plain SGD).</summary>
-    public double Momentum { get => _momentum; set => _momentum = Check.NonNegative(value, nameof(Momentum), "momentum"); }
+    [Hyper("momentum", "momentum factor: the weight of the previous update in the next", Symbol = "μ", Must = Must.BeNonNegative)]
+    public double Momentum { get; set => field = Checked(value); }
 
     /// <summary>Dampening τ of the gradient in the momentum buffer, ≥ 0 (default 0).</summary>
-    public double Dampening { get => _dampening; set => _dampening = Check.NonNegative(value, nameof(Dampening), "dampening"); }
+    [Hyper("dampening", "dampening of the gradient added to the momentum buffer", Symbol = "τ", Must = Must.BeNonNegative)]
+    public double Dampening { get; set => field = Checked(value); }
 
     /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty λθ added to the gradient", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Nesterov momentum in PyTorch's form; needs momentum &gt; 0 and dampening 0.</summary>
+    [Hyper("nesterov", "Nesterov momentum in PyTorch's form (needs momentum > 0, dampening 0)")]
     public bool Nesterov { get; set; }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 
     /// <summary>Which textbook form the momentum buffer follows (default <see cref="MomentumForm.PyTorch"/>).</summary>
+    [Hyper("form", "the momentum buffer's textbook form: pytorch (v ← μv + g), sutskever (v ← μv − ηg), ema (v ← μv + (1 − μ)g)", Extension = true)]
     public MomentumForm Form { get; set; }
 
     /// <summary>
@@ -33,6 +41,7 @@ public sealed class SgdOptions : OptimizerOptions, IMomentumOptions
     /// <see cref="MomentumForm.Sutskever"/>, momentum &gt; 0 and no dampening. The PyTorch-form parameters φ of
     /// <see cref="Nesterov"/> are φ = θ + μv of this form.
     /// </summary>
+    [Hyper("look_ahead", "evaluate the gradient at θ + μv, Nesterov's look-ahead (needs form sutskever and Step(closure))", Extension = true)]
     public bool LookAhead { get; set; }
 
     /// <inheritdoc/>
@@ -78,30 +87,6 @@ public sealed class Sgd : Optimizer<SgdOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Sgd(IEnumerable<NamedParameter> parameters, SgdOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public Sgd(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double dampening = 0,
-        double weightDecay = 0, bool nesterov = false, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, momentum, dampening, weightDecay, nesterov, maximize) { }
-
-    /// <summary>Creates the optimizer with the common options.</summary>
-    public Sgd(IEnumerable<NamedParameter> parameters, double lr, double momentum = 0, double dampening = 0,
-        double weightDecay = 0, bool nesterov = false, bool maximize = false)
-        : this(parameters, new SgdOptions { Lr = lr, Momentum = momentum, Dampening = dampening, WeightDecay = weightDecay, Nesterov = nesterov, Maximize = maximize }) { }
-
-    /// <summary>Builds the optimizer from torch.optim.SGD keyword options (lr, momentum, dampening, weight_decay, nesterov, maximize).</summary>
-    public static Sgd FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new SgdOptions
-    {
-        Lr = o.RequiredNumber("lr"),
-        Momentum = o.Number("momentum", 0),
-        Dampening = o.Number("dampening", 0),
-        WeightDecay = o.Number("weight_decay", 0),
-        Nesterov = o.Flag("nesterov", false),
-        Maximize = o.Flag("maximize", false),
-    });
 
     /// <summary>
     /// With <see cref="SgdOptions.LookAhead"/>: moves every parameter to θ + μv, evaluates the closure there (the

@@ -42,6 +42,15 @@ public sealed class TorchOptions
         _ => throw new InvalidOptionException(key, v, "must be true or false"),
     } : fallback;
 
+    /// <summary>A boolean option whose default is None (Muon's use_muon): null when absent or None.</summary>
+    public bool? OptionalFlag(string key) => _values.TryGetValue(key, out var v) && v is not PythonNone ? Flag(key, false) : Unset(key);
+
+    private bool? Unset(string key)
+    {
+        Read(key, out _);
+        return null;
+    }
+
     /// <summary>A pair option such as betas, or <paramref name="fallback"/> when absent.</summary>
     public (double, double) Pair(string key, (double, double) fallback) => Read(key, out var v) ? v switch
     {
@@ -60,12 +69,30 @@ public sealed class TorchOptions
     } : fallback;
 
     /// <summary>An integer option, or <paramref name="fallback"/> when absent.</summary>
-    public int Integer(string key, int fallback)
+    public int Integer(string key, int fallback) => Read(key, out var v) ? AsInteger(key, v) : fallback;
+
+    private static int AsInteger(string key, object v)
     {
-        if (!Read(key, out var v)) return fallback;
         double d = AsNumber(key, v);
         return d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue ? (int)d
             : throw new InvalidOptionException(key, v, "must be an integer");
+    }
+
+    /// <summary>An integer option whose default is None (LBFGS's max_eval): null when absent or None.</summary>
+    public int? OptionalInteger(string key) => Read(key, out var v) ? AsInteger(key, v) : null;
+
+    /// <summary>
+    /// A choice among the names of <paramref name="type"/>, an enum, given as text in snake_case or as the .NET name
+    /// (case-insensitive: "inside_sqrt", "insidesqrt", "InsideSqrt"), or <paramref name="fallback"/> when absent.
+    /// </summary>
+    public Enum Choice(string key, Type type, Enum fallback)
+    {
+        if (!Read(key, out var v)) return fallback;
+        if (v is string text)
+            foreach (var name in Enum.GetNames(type))
+                if (string.Equals(name, text.Replace("_", ""), StringComparison.OrdinalIgnoreCase))
+                    return (Enum)Enum.Parse(type, name);
+        throw new InvalidOptionException(key, v, $"must be one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}");
     }
 
     /// <summary>A text option, or <paramref name="fallback"/> when absent.</summary>
@@ -113,18 +140,6 @@ public sealed class TorchOptions
         var unknown = _values.Keys.Where(k => !_used.Contains(k)).ToList();
         if (unknown.Count > 0)
             throw new InvalidOptionException(unknown[0], _values[unknown[0]], $"{optimizer} has no option '{unknown[0]}'; its options: {string.Join(", ", _known)}", optimizer);
-    }
-
-    /// <summary>
-    /// The torch keyword of an options property named <paramref name="property"/> ("WeightDecay" → "weight_decay",
-    /// "Beta1" → "betas"), as far as the optimizer read it; null when it has none.
-    /// </summary>
-    public string? KeyOf(string property)
-    {
-        if (_known.Contains(property)) return property;
-        string snake = string.Concat(property.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
-        if (snake is "beta1" or "beta2") snake = "betas";   // the one torch keyword that holds two properties
-        return _known.Contains(snake) ? snake : null;
     }
 
     /// <summary>The value given for <paramref name="key"/>, or null.</summary>

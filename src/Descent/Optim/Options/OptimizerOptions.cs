@@ -1,19 +1,29 @@
+using System.Runtime.CompilerServices;
+
 namespace Descent.Optim;
 
 /// <summary>
-/// Hyper-parameters every optimizer has. Each optimizer derives its own options class whose setters validate, so
-/// an invalid value is rejected both at construction and when a schedule or user changes it.
+/// Hyper-parameters every optimizer has. Each optimizer derives its own options class, whose properties marked with
+/// <see cref="HyperAttribute"/> form its hyper-parameter table (<see cref="HyperTable"/>): keyword, default, range
+/// and doc line in one place. The setters check their range through <see cref="Checked{T}(T, string)"/>, so an
+/// invalid value is rejected both at construction and when a schedule or user changes it.
 /// </summary>
 public abstract class OptimizerOptions
 {
-    private double _lr;
+    /// <summary>The learning rate η, a finite number ≥ 0.</summary>
+    [Hyper("lr", "learning rate: the size of each step", Symbol = "η", Must = Must.BeNonNegative, Noun = "learning rate")]
+    public double Lr { get; set => field = Checked(value); }
 
-    /// <summary>The learning rate, a finite number ≥ 0.</summary>
-    public double Lr
-    {
-        get => _lr;
-        set => _lr = Check.NonNegative(value, nameof(Lr), "learning rate");
-    }
+    /// <summary>The hyper-parameter table of this options class.</summary>
+    public HyperTable Table => HyperTable.Of(GetType());
+
+    /// <summary>
+    /// <paramref name="value"/> checked against the range of <paramref name="property"/>'s row of the table (each
+    /// element of a pair); a setter writes <c>set =&gt; field = Checked(value);</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is out of range; the message names it.</exception>
+    protected T Checked<T>(T value, [CallerMemberName] string property = "") =>
+        (Table.Find(property) ?? throw new InvalidOperationException($"{GetType().Name}.{property} has no [Hyper] row")).Check(value);
 
     /// <summary>A copy, so each parameter group owns its values.</summary>
     public OptimizerOptions Clone() => (OptimizerOptions)MemberwiseClone();
