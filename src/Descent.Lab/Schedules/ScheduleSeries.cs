@@ -48,7 +48,7 @@ public sealed class ScheduleSeries
     /// </summary>
     public static ScheduleSeries ForSgd(IReadOnlyList<ScheduleSpec> specs, int steps, double lr, double momentum = 0,
         int stepsPerEpoch = 1, int? epochs = null, IReadOnlyList<double>? metrics = null) =>
-        Record(new Sgd([Probe()], lr: lr, momentum: momentum), specs, steps, stepsPerEpoch, epochs, metrics);
+        Record(new Sgd([Probe()], new SgdOptions { Lr = lr, Momentum = momentum }), specs, steps, stepsPerEpoch, epochs, metrics);
 
     private static NamedParameter Probe()
     {
