@@ -36,7 +36,8 @@ public static class OptimizerCatalog
         OptimizerDefinition.Of("Adafactor", () => new AdafactorOptions(), (p, o) => new Adafactor(p, o), Foreach),
         OptimizerDefinition.Of("Lamb", () => new LambOptions(), (p, o) => new Lamb(p, o)),
         OptimizerDefinition.Of("LARS", () => new LarsOptions(), (p, o) => new Lars(p, o)),
-        OptimizerDefinition.Of("Prodigy", () => new ProdigyOptions(), (p, o) => new Prodigy(p, o)),
+        OptimizerDefinition.Of("Prodigy", () => new ProdigyOptions(), (p, o) => new Prodigy(p, o), refused: ["fsdp_in_use"],
+            refusal: "Descent does not shard parameters; it must be false"),
         OptimizerDefinition.Of("AdEMAMix", () => new AdEMAMixOptions(), (p, o) => new AdEMAMix(p, o)),
     ];
 
