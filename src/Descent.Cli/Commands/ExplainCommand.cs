@@ -43,7 +43,7 @@ internal static class ExplainCommand
             output.WriteLine();
             foreach (var line in explanation.Rule.Split('\n')) output.WriteLine("  " + line.TrimEnd());
             output.WriteLine();
-            output.WriteLine($"options    {DescribeOptions(built.DefaultOptions)}");
+            output.WriteLine($"options    {DescribeOptions(built.DefaultOptions, OptimizerCatalog.DefaultsOf(optimizer) is not null)}");
             output.WriteLine($"paper      {explanation.Reference}");
             output.WriteLine($"lectures   {explanation.SeedForm}");
 
@@ -76,13 +76,26 @@ internal static class ExplainCommand
 
     /// <summary>
     /// The options by their torch keyword, each with its symbol in the rule ("lr η=0.001, betas β₁, β₂=(0.9, 0.999)");
-    /// Descent's own options (textbook forms and the like) follow under "descent".
+    /// Descent's own options (textbook forms and the like) follow under "descent". A built-in optimizer's come from
+    /// its hyper-parameter table; a registered one's from its options' properties.
     /// </summary>
-    private static string DescribeOptions(OptimizerOptions options)
+    private static string DescribeOptions(OptimizerOptions options, bool builtIn)
+    {
+        if (!builtIn) return DescribeProperties(options);
+        var torch = new List<string>();
+        var extra = new List<string>();
+        foreach (var row in options.Table.Rows)
+            (row.Extension ? extra : torch).Add($"{row.Keyword}{(row.Symbol is { } symbol ? " " + symbol : "")}={HyperTableRow.Format(row.Get(options))}");
+        return Join(torch, extra);
+    }
+
+    /// <summary>The options of a registered optimizer, by their properties' names in snake_case.</summary>
+    private static string DescribeProperties(OptimizerOptions options)
     {
         var torch = new List<string>();
         var extra = new List<string>();
-        var properties = options.GetType().GetProperties().Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToList();
+        var properties = options.GetType().GetProperties()
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.PropertyType != typeof(HyperTable)).ToList();
         bool hasBetas = properties.Any(p => p.Name == "Betas");
         foreach (var p in properties.OrderBy(p => p.Name == "Lr" ? 0 : 1))
         {
@@ -91,8 +104,11 @@ internal static class ExplainCommand
             string text = $"{key}{(Symbols.TryGetValue(key, out var symbol) ? " " + symbol : "")}={FormatValue(p.GetValue(options))}";
             (p.Name is "Form" or "LookAhead" or "EpsilonPlacement" or "DecoupledWeightDecay" ? extra : torch).Add(text);
         }
-        return string.Join(", ", torch) + (extra.Count > 0 ? $"\n           descent: {string.Join(", ", extra)}" : "");
+        return Join(torch, extra);
     }
+
+    private static string Join(List<string> torch, List<string> extra) =>
+        string.Join(", ", torch) + (extra.Count > 0 ? $"\n           descent: {string.Join(", ", extra)}" : "");
 
     private static string FormatValue(object? value) => value switch
     {
