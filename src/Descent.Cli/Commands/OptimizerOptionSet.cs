@@ -115,8 +115,9 @@ internal sealed class OptimizerOptionSet
         _options.Add((new Option<string>(name) { Description = Describe(keyword, format) }, keyword));
 
     /// <summary>
-    /// The help of a keyword's option, from the hyper-parameter tables: the doc line of the first built-in optimizer
-    /// that has it and the optimizers that have it ("Momentum factor: … (sgd, rmsprop, muon)").
+    /// The help of a keyword's option, from the hyper-parameter tables of the built-in optimizers that have it: their
+    /// doc line when they share one, else the keyword's noun (explain gives each one's meaning), and the optimizers
+    /// ("Dampening of the gradient added to the momentum buffer (keyword dampening of sgd)").
     /// </summary>
     private static string Describe(string keyword, string format = "")
     {
@@ -124,8 +125,9 @@ internal sealed class OptimizerOptionSet
             .Select(n => (Name: n, Row: OptimizerCatalog.DefaultsOf(n)!.Table.FindKeyword(keyword)))
             .Where(x => x.Row is not null).ToList();
         if (having.Count == 0) throw new InvalidOperationException($"no built-in optimizer has keyword '{keyword}'");
-        string doc = having[0].Row!.Doc;
-        return $"{char.ToUpperInvariant(doc[0])}{doc[1..]}{format} ({string.Join(", ", having.Select(x => x.Name.ToLowerInvariant()))})";
+        var docs = having.Select(x => x.Row!.Doc).Distinct().ToList();
+        string text = docs.Count == 1 ? docs[0] : having[0].Row!.Noun;
+        return $"{char.ToUpperInvariant(text[0])}{text[1..]}{format} (keyword {keyword} of {string.Join(", ", having.Select(x => x.Name.ToLowerInvariant()))})";
     }
 
     private static double[] ParsePair(string option, string text)

@@ -7,8 +7,6 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="ASGD"/>, with PyTorch's names and defaults.</summary>
 public sealed class ASGDOptions : OptimizerOptions
 {
-    private double _lambd = 1e-4, _alpha = 0.75, _t0 = 1e6, _weightDecay;
-
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2).</summary>
     public ASGDOptions() => Lr = 1e-2;
 
@@ -17,36 +15,37 @@ public sealed class ASGDOptions : OptimizerOptions
     /// Stricter than torch 1.13, which accepts any value: a negative λ makes 1 + λ·lr·t negative after a few steps and
     /// the step size not a number (torch fails there with "math domain error"), so it is refused up front.
     /// </summary>
-    public double Lambd { get => _lambd; set => _lambd = NonNegativeFinite(value, nameof(Lambd), "lambd"); }
+    [Hyper("lambd", "decay term: θ shrinks by 1 − λη each step and η decays as η₀ / (1 + λη₀t)^α (Descent is stricter than torch: >= 0)", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double Lambd { get; set => field = Checked(value); } = 1e-4;
 
     /// <summary>
     /// The power α ≥ 0 of the step-size decay (default 0.75). Stricter than torch 1.13, which accepts any value: a
     /// negative α makes the step size grow without bound, so it is refused.
     /// </summary>
-    public double Alpha { get => _alpha; set => _alpha = NonNegativeFinite(value, nameof(Alpha), "alpha"); }
+    [Hyper("alpha", "power of the step-size decay (Descent is stricter than torch: >= 0)", Symbol = "α", Must = Must.BeNonNegative)]
+    public double Alpha { get; set => field = Checked(value); } = 0.75;
 
     /// <summary>
     /// The step t₀ ≥ 0 after which averaging starts: the average weight is 1 / max(1, t − t₀) (default 1e6; +∞ never
     /// averages). Stricter than torch 1.13, which accepts any value: steps are counted from 1, so a negative t₀ is
     /// refused as a likely mistake.
     /// </summary>
+    [Hyper("t0", "the step after which averaging starts: weight 1 / max(1, t − t₀) (a number >= 0; inf never averages)", Symbol = "t₀")]
     public double T0
     {
-        get => _t0;
-        set => _t0 = double.IsNaN(value) || value < 0
+        get;
+        set => field = double.IsNaN(value) || value < 0
             ? throw new ArgumentOutOfRangeException(nameof(T0), value, "t0 must be a number at least 0 (Descent is stricter than torch here)")
             : value;
-    }
+    } = 1e6;
 
     /// <summary>L2 penalty added to the gradient, ≥ 0 (default 0).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty wθ added to the gradient", Symbol = "w", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
-
-    private static double NonNegativeFinite(double value, string name, string what) =>
-        double.IsFinite(value) && value >= 0 ? value
-        : throw new ArgumentOutOfRangeException(name, value, $"{what} must be a finite number at least 0 (Descent is stricter than torch here)");
 }
 
 /// <summary>
@@ -84,30 +83,6 @@ public sealed class ASGD : Optimizer<ASGDOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public ASGD(IEnumerable<NamedParameter> parameters, ASGDOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public ASGD(IEnumerable<Tensor> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75,
-        double t0 = 1e6, double weightDecay = 0, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, lambd, alpha, t0, weightDecay, maximize) { }
-
-    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
-    public ASGD(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75,
-        double t0 = 1e6, double weightDecay = 0, bool maximize = false)
-        : this(parameters, new ASGDOptions { Lr = lr, Lambd = lambd, Alpha = alpha, T0 = t0, WeightDecay = weightDecay, Maximize = maximize }) { }
-
-    /// <summary>Builds the optimizer from torch.optim.ASGD keyword options (lr, lambd, alpha, t0, weight_decay, maximize).</summary>
-    public static ASGD FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new ASGDOptions
-    {
-        Lr = o.Number("lr", 1e-2),
-        Lambd = o.Number("lambd", 1e-4),
-        Alpha = o.Number("alpha", 0.75),
-        T0 = o.Number("t0", 1e6),
-        WeightDecay = o.Number("weight_decay", 0),
-        Maximize = o.Flag("maximize", false),
-    });
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, ASGDOptions o, ParameterState state)

@@ -5,31 +5,54 @@ using Descent.Tensors;
 namespace Descent.Optim;
 
 /// <summary>Hyper-parameters of <see cref="AdEMAMix"/>, with the reference implementation's names and defaults.</summary>
-public sealed class AdEMAMixOptions : BetaOptions
+public sealed class AdEMAMixOptions : OptimizerOptions, IBetaOptions
 {
-    private double _beta3 = 0.9999, _alpha = 2, _eps = 1e-8, _weightDecay;
-    private int? _beta3Warmup, _alphaWarmup;
+    private double[] _betas = [0.9, 0.999, 0.9999];
 
     /// <summary>The reference's defaults: lr 1e-3, betas (0.9, 0.999, 0.9999), alpha 2, no warmups, eps 1e-8, weight decay 0.</summary>
-    public AdEMAMixOptions() : base(0.9, 0.999) => Lr = 1e-3;
+    public AdEMAMixOptions() => Lr = 1e-3;
+
+    /// <summary>
+    /// The three betas (β₁, β₂, β₃), as the reference's <c>betas</c>, each in [0, 1) (default (0.9, 0.999, 0.9999)); a
+    /// copy, so set the whole array (or <see cref="Beta1"/>, <see cref="Beta2"/>, <see cref="Beta3"/>) to change them.
+    /// All three are checked before any is changed.
+    /// </summary>
+    [Hyper("betas", "decay rates: β₁ of the fast momentum, β₂ of the second moment, β₃ of the slow momentum", Symbol = "β₁, β₂, β₃", Must = Must.BeInUnitInterval, Noun = "beta parameter")]
+    public double[] Betas
+    {
+        get => [.. _betas];
+        set => _betas = value is { Length: 3 } ? [.. Checked(value)]
+            : throw new ArgumentException("betas must be 3 numbers (β₁, β₂, β₃)", nameof(Betas));
+    }
+
+    /// <summary>β₁ in [0, 1), the decay of the fast momentum (betas[0], default 0.9).</summary>
+    public double Beta1 { get => _betas[0]; set => Betas = [value, _betas[1], _betas[2]]; }
+
+    /// <summary>β₂ in [0, 1), the decay of the second moment (betas[1], default 0.999).</summary>
+    public double Beta2 { get => _betas[1]; set => Betas = [_betas[0], value, _betas[2]]; }
 
     /// <summary>β₃ in [0, 1), the decay of the slow momentum (torch's betas[2], default 0.9999: a half-life of ~6930 steps).</summary>
-    public double Beta3 { get => _beta3; set => _beta3 = Check.UnitInterval(value, nameof(Beta3), "beta parameter at index 2 (beta3)"); }
+    public double Beta3 { get => _betas[2]; set => Betas = [_betas[0], _betas[1], value]; }
 
     /// <summary>The weight α ≥ 0 of the slow momentum in the update (default 2).</summary>
-    public double Alpha { get => _alpha; set => _alpha = Check.NonNegative(value, nameof(Alpha), "alpha"); }
+    [Hyper("alpha", "weight of the slow momentum in the update", Symbol = "α", Must = Must.BeNonNegative)]
+    public double Alpha { get; set => field = Checked(value); } = 2;
 
     /// <summary>Steps over which β₃ rises from β₁ to its value, linearly in half-life (default null: none).</summary>
-    public int? Beta3Warmup { get => _beta3Warmup; set => _beta3Warmup = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Beta3Warmup), value, "beta3_warmup must be a number of steps >= 1, or None"); }
+    [Hyper("beta3_warmup", "steps over which β₃ rises from β₁, linearly in half-life (none: no warmup)", Symbol = "T", Must = Must.BeAtLeastOne, Noun = "beta3_warmup")]
+    public int? Beta3Warmup { get; set => field = Checked(value); }
 
     /// <summary>Steps over which α rises linearly from 0 (default null: none).</summary>
-    public int? AlphaWarmup { get => _alphaWarmup; set => _alphaWarmup = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(AlphaWarmup), value, "alpha_warmup must be a number of steps >= 1, or None"); }
+    [Hyper("alpha_warmup", "steps over which α rises linearly from 0 (none: no warmup)", Must = Must.BeAtLeastOne, Noun = "alpha_warmup")]
+    public int? AlphaWarmup { get; set => field = Checked(value); }
 
     /// <summary>ε ≥ 0 (default 1e-8), added to the bias-corrected √v.</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to the bias-corrected √v for numerical stability", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-8;
 
     /// <summary>The decoupled weight decay λ ≥ 0 (default 0), added to the update as λθ (scaled by the lr).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "decoupled weight decay: λθ added to the update (scaled by η)", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 }
 
 /// <summary>
@@ -59,25 +82,6 @@ public sealed class AdEMAMix : Optimizer<AdEMAMixOptions>
 
     /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
     public AdEMAMix(IEnumerable<Tensor> parameters, AdEMAMixOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Builds the optimizer from the reference's keyword options: lr, betas (three), alpha, beta3_warmup, alpha_warmup, eps, weight_decay.</summary>
-    public static AdEMAMix FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new AdEMAMixOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        var betas = o.Numbers("betas", 3, [options.Beta1, options.Beta2, options.Beta3]);
-        options.Betas = (betas[0], betas[1]);
-        options.Beta3 = betas[2];
-        options.Alpha = o.Number("alpha", options.Alpha);
-        options.Beta3Warmup = Steps(o, "beta3_warmup");
-        options.AlphaWarmup = Steps(o, "alpha_warmup");
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        return new AdEMAMix(parameters, options);
-    }
-
-    private static int? Steps(TorchOptions o, string key) =>
-        o.OptionalNumber(key) is { } n ? (n == Math.Floor(n) && n is >= 1 and <= int.MaxValue ? (int)n : throw new InvalidOptionException(key, n, "must be a number of steps >= 1, or None")) : null;
 
     /// <summary>α at update <paramref name="n"/>: the reference's linear warmup from 0.</summary>
     public static double AlphaAt(AdEMAMixOptions o, long n) =>

@@ -7,21 +7,23 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Adadelta"/>, with PyTorch's names and defaults.</summary>
 public sealed class AdadeltaOptions : OptimizerOptions
 {
-    private double _rho = 0.9, _eps = 1e-6, _weightDecay;
-
     /// <summary>Creates the options with PyTorch's defaults (lr 1.0).</summary>
     public AdadeltaOptions() => Lr = 1.0;
 
     /// <summary>The decay ρ of both running averages, in [0, 1] (default 0.9).</summary>
-    public double Rho { get => _rho; set => _rho = Check.ClosedUnitInterval(value, nameof(Rho), "rho"); }
+    [Hyper("rho", "decay of both running averages (of g² and of Δ²)", Symbol = "ρ", Must = Must.BeInClosedUnitInterval)]
+    public double Rho { get; set => field = Checked(value); } = 0.9;
 
     /// <summary>The term ε added inside both square roots, ≥ 0 (default 1e-6).</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added inside both square roots for numerical stability", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-6;
 
     /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty λθ added to the gradient", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 }
 
@@ -51,29 +53,6 @@ public sealed class Adadelta : Optimizer<AdadeltaOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Adadelta(IEnumerable<NamedParameter> parameters, AdadeltaOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
-        double weightDecay = 0, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, rho, eps, weightDecay, maximize) { }
-
-    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
-    public Adadelta(IEnumerable<NamedParameter> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
-        double weightDecay = 0, bool maximize = false)
-        : this(parameters, new AdadeltaOptions { Lr = lr, Rho = rho, Eps = eps, WeightDecay = weightDecay, Maximize = maximize }) { }
-
-    /// <summary>Builds the optimizer from torch.optim.Adadelta keyword options (lr, rho, eps, weight_decay, maximize).</summary>
-    public static Adadelta FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new AdadeltaOptions
-    {
-        Lr = o.Number("lr", 1.0),
-        Rho = o.Number("rho", 0.9),
-        Eps = o.Number("eps", 1e-6),
-        WeightDecay = o.Number("weight_decay", 0),
-        Maximize = o.Flag("maximize", false),
-    });
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdadeltaOptions o, ParameterState state)

@@ -7,28 +7,36 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Adafactor"/>, with torch.optim.Adafactor's names and defaults.</summary>
 public sealed class AdafactorOptions : OptimizerOptions
 {
-    private double _beta2Decay = -0.8, _eps2 = 1e-3, _d = 1, _weightDecay;
-    private double? _eps1;
-
     /// <summary>torch's defaults: lr 1e-2, beta2_decay −0.8, eps (None, 1e-3), d 1, weight decay 0.</summary>
     public AdafactorOptions() => Lr = 1e-2;
 
     /// <summary>The decay exponent c ≤ 0 of the second-moment weight β̂ₜ = t^c (default −0.8).</summary>
-    public double Beta2Decay { get => _beta2Decay; set => _beta2Decay = value <= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(Beta2Decay), value, "beta2_decay must be a finite number <= 0"); }
+    [Hyper("beta2_decay", "decay exponent of the second-moment weight β̂ₜ = t^c", Symbol = "c", Must = Must.BeNonPositive, Noun = "beta2_decay")]
+    public double Beta2Decay { get; set => field = Checked(value); } = -0.8;
+
+    /// <summary>
+    /// torch's eps pair (ε₁, ε₂), each ≥ 0 (default (None, 1e-3)): ε₁ floors the second moment (as ε₁²) and the row
+    /// mean, None meaning float32's machine epsilon; ε₂ floors the parameter's RMS in the relative step size.
+    /// </summary>
+    [Hyper("eps", "(ε₁, ε₂): ε₁ floors the second moment and the row mean (none: float32's machine epsilon), ε₂ the parameter's RMS in the step size", Symbol = "ε₁, ε₂", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public (double? Eps1, double Eps2) Eps { get; set => field = Checked(value); } = (null, 1e-3);
 
     /// <summary>ε₁ ≥ 0 floors the second moment (as ε₁²) and the row mean; null (default) means float32's machine epsilon.</summary>
-    public double? Eps1 { get => _eps1; set => _eps1 = value is { } v ? Check.NonNegative(v, "Eps", "epsilon at index 0 (eps1)") : null; }
+    public double? Eps1 { get => Eps.Eps1; set => Eps = (value, Eps.Eps2); }
 
     /// <summary>ε₂ ≥ 0 floors the parameter's RMS in the relative step size (default 1e-3).</summary>
-    public double Eps2 { get => _eps2; set => _eps2 = Check.NonNegative(value, "Eps", "epsilon at index 1 (eps2)"); }
+    public double Eps2 { get => Eps.Eps2; set => Eps = (Eps.Eps1, value); }
 
     /// <summary>The clipping threshold d ≥ 1 of the update's RMS (default 1).</summary>
-    public double D { get => _d; set => _d = value >= 1 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(D), value, "clipping threshold d must be a finite number >= 1"); }
+    [Hyper("d", "clipping threshold of the update's RMS", Must = Must.BeAtLeastOne, Noun = "clipping threshold d")]
+    public double D { get; set => field = Checked(value); } = 1;
 
     /// <summary>The decoupled weight decay λ ≥ 0 (default 0): θ ← θ(1 − ηλ).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "decoupled weight decay: θ ← θ(1 − ηλ)", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 }
 
@@ -64,20 +72,6 @@ public sealed class Adafactor : Optimizer<AdafactorOptions>
 
     /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
     public Adafactor(IEnumerable<Tensor> parameters, AdafactorOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Builds the optimizer from torch.optim.Adafactor's keyword options: lr, beta2_decay, eps, d, weight_decay, maximize, foreach (accepted, changes nothing).</summary>
-    public static Adafactor FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new AdafactorOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Beta2Decay = o.Number("beta2_decay", options.Beta2Decay);
-        (options.Eps1, options.Eps2) = o.NullablePair("eps", (options.Eps1, options.Eps2));
-        options.D = o.Number("d", options.D);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.Maximize = o.Flag("maximize", false);
-        o.Flag("foreach", false);
-        return new Adafactor(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override Shape BufferShape(Shape parameterShape, string buffer) => buffer switch

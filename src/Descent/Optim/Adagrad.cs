@@ -7,34 +7,34 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Adagrad"/>, with PyTorch's names and defaults.</summary>
 public sealed class AdagradOptions : OptimizerOptions
 {
-    private double _lrDecay, _weightDecay, _initialAccumulatorValue, _eps = 1e-10;
-
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2).</summary>
     public AdagradOptions() => Lr = 1e-2;
 
     /// <summary>Learning-rate decay: step t uses lr / (1 + (t − 1)·lr_decay); ≥ 0 (default 0).</summary>
-    public double LrDecay { get => _lrDecay; set => _lrDecay = Check.NonNegative(value, nameof(LrDecay), "lr_decay"); }
+    [Hyper("lr_decay", "learning-rate decay: step t uses η / (1 + (t − 1)γ)", Symbol = "γ", Must = Must.BeNonNegative, Noun = "lr_decay")]
+    public double LrDecay { get; set => field = Checked(value); }
 
     /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty λθ added to the gradient", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>The value every element of the sum of squares starts from, ≥ 0 (default 0).</summary>
-    public double InitialAccumulatorValue
-    {
-        get => _initialAccumulatorValue;
-        set => _initialAccumulatorValue = Check.NonNegative(value, nameof(InitialAccumulatorValue), "initial_accumulator_value");
-    }
+    [Hyper("initial_accumulator_value", "the value every element of the sum of squares G starts from", Must = Must.BeNonNegative, Noun = "initial_accumulator_value")]
+    public double InitialAccumulatorValue { get; set => field = Checked(value); }
 
     /// <summary>The term ε that keeps the division finite, ≥ 0 (default 1e-10).</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to the denominator √G to keep the division finite", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-10;
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 
     /// <summary>
     /// Where ε goes: <see cref="EpsilonPlacement.OutsideSqrt"/> (PyTorch, the default) divides by √G + ε,
     /// <see cref="EpsilonPlacement.InsideSqrt"/> (the textbook form) by √(G + ε).
     /// </summary>
+    [Hyper("epsilon_placement", "where ε goes: outside_sqrt (PyTorch: √G + ε) or inside_sqrt (textbook: √(G + ε))", Extension = true)]
     public EpsilonPlacement EpsilonPlacement { get; set; }
 }
 
@@ -74,37 +74,6 @@ public sealed class Adagrad : Optimizer<AdagradOptions>
             foreach (var p in group.Parameters)
                 StateOf(p.Name).Buffer("sum", (float)group.Options.InitialAccumulatorValue);
     }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
-        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize) { }
-
-    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
-    public Adagrad(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
-        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
-        : this(parameters, new AdagradOptions
-        {
-            Lr = lr, LrDecay = lrDecay, WeightDecay = weightDecay, InitialAccumulatorValue = initialAccumulatorValue,
-            Eps = eps, Maximize = maximize,
-        }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.Adagrad keyword options (lr, lr_decay, weight_decay,
-    /// initial_accumulator_value, eps, maximize).
-    /// </summary>
-    public static Adagrad FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new AdagradOptions
-    {
-        Lr = o.Number("lr", 1e-2),
-        LrDecay = o.Number("lr_decay", 0),
-        WeightDecay = o.Number("weight_decay", 0),
-        InitialAccumulatorValue = o.Number("initial_accumulator_value", 0),
-        Eps = o.Number("eps", 1e-10),
-        Maximize = o.Flag("maximize", false),
-    });
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdagradOptions o, ParameterState state)

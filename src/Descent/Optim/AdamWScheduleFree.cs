@@ -7,32 +7,36 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="AdamWScheduleFree"/>, with the reference implementation's names and defaults.</summary>
 public sealed class AdamWScheduleFreeOptions : BetaOptions, IScheduleFreeOptions
 {
-    private double _eps = 1e-8, _weightDecay, _r, _weightLrPower = 2, _innerMomentum;
-    private int _warmupSteps;
-
     /// <summary>The reference's defaults: lr 0.0025, betas (0.9, 0.999), eps 1e-8, no weight decay, no warmup, r 0, weight_lr_power 2.</summary>
     public AdamWScheduleFreeOptions() : base(0.9, 0.999) => Lr = 0.0025;
 
     /// <summary>ε, added to the root of the second moment, &gt; 0 (default 1e-8).</summary>
-    public double Eps { get => _eps; set => _eps = Check.Positive(value, nameof(Eps), "epsilon value"); }
+    [Hyper("eps", "added to the root of the second moment for numerical stability", Symbol = "ε", Must = Must.BePositive, Noun = "epsilon value")]
+    public double Eps { get; set => field = Checked(value); } = 1e-8;
 
     /// <summary>The decoupled weight decay λ, ≥ 0 (default 0): z ← z − η_t·λ·y (or ·z with <see cref="DecayAtZ"/>).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "decoupled weight decay: z ← z − ηₜλy (λz with decay_at_z)", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <inheritdoc/>
-    public int WarmupSteps { get => _warmupSteps; set => _warmupSteps = ScheduleFreeChecks.WarmupSteps(value, nameof(WarmupSteps)); }
+    [Hyper("warmup_steps", "steps of linear learning-rate warmup (an integer >= 0)", Must = Must.BeNonNegative, Noun = "warmup_steps")]
+    public int WarmupSteps { get; set => field = Checked(value); }
 
     /// <inheritdoc/>
-    public double R { get => _r; set => _r = Check.NonNegative(value, nameof(R), "r"); }
+    [Hyper("r", "power of the polynomial weighting (k + 1)^r of the average", Must = Must.BeNonNegative)]
+    public double R { get; set => field = Checked(value); }
 
     /// <inheritdoc/>
-    public double WeightLrPower { get => _weightLrPower; set => _weightLrPower = Check.NonNegative(value, nameof(WeightLrPower), "weight_lr_power"); }
+    [Hyper("weight_lr_power", "power of the largest learning rate so far in each step's averaging weight", Must = Must.BeNonNegative, Noun = "weight_lr_power")]
+    public double WeightLrPower { get; set => field = Checked(value); } = 2;
 
     /// <summary>Decay at z instead of y (default false).</summary>
+    [Hyper("decay_at_z", "apply the weight decay at z instead of y")]
     public bool DecayAtZ { get; set; }
 
     /// <summary>A momentum μ of the gradient inside the base step, in [0, 1) (default 0, none): state "exp_avg".</summary>
-    public double InnerMomentum { get => _innerMomentum; set => _innerMomentum = Check.UnitInterval(value, nameof(InnerMomentum), "inner_momentum"); }
+    [Hyper("inner_momentum", "momentum of the gradient inside the base step (0: none)", Symbol = "μ", Must = Must.BeInUnitInterval, Noun = "inner_momentum")]
+    public double InnerMomentum { get; set => field = Checked(value); }
 }
 
 /// <summary>
@@ -60,25 +64,6 @@ public sealed class AdamWScheduleFree : ScheduleFree<AdamWScheduleFreeOptions>
 
     /// <summary>The same over unnamed tensors, named by position ("0", "1", ...) as torch.optim numbers them.</summary>
     public AdamWScheduleFree(IEnumerable<Tensor> parameters, AdamWScheduleFreeOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>
-    /// Builds the optimizer from the reference's keyword options: lr, betas, eps, weight_decay, warmup_steps, r,
-    /// weight_lr_power, decay_at_z, inner_momentum.
-    /// </summary>
-    public static AdamWScheduleFree FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new AdamWScheduleFreeOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.WarmupSteps = o.Integer("warmup_steps", options.WarmupSteps);
-        options.R = o.Number("r", options.R);
-        options.WeightLrPower = o.Number("weight_lr_power", options.WeightLrPower);
-        options.DecayAtZ = o.Flag("decay_at_z", options.DecayAtZ);
-        options.InnerMomentum = o.Number("inner_momentum", options.InnerMomentum);
-        return new AdamWScheduleFree(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamWScheduleFreeOptions o, ParameterState state)

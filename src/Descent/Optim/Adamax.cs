@@ -11,6 +11,7 @@ public sealed class AdamaxOptions : AdamFamilyOptions
     public AdamaxOptions() => Lr = 2e-3;
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 }
 
@@ -41,35 +42,6 @@ public sealed class Adamax : Optimizer<AdamaxOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Adamax(IEnumerable<NamedParameter> parameters, AdamaxOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public Adamax(IEnumerable<Tensor> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, maximize) { }
-
-    /// <summary>Creates the optimizer with torch.optim.Adamax's options and defaults.</summary>
-    public Adamax(IEnumerable<NamedParameter> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, bool maximize = false)
-        : this(parameters, new AdamaxOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Maximize = maximize }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.Adamax keyword options: lr, betas, eps, weight_decay, maximize, and
-    /// foreach (accepted; it chooses a PyTorch implementation and changes nothing here).
-    /// </summary>
-    public static Adamax FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new AdamaxOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.Maximize = o.Flag("maximize", false);
-        o.Flag("foreach", false);
-        return new Adamax(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, AdamaxOptions o, ParameterState state)

@@ -15,10 +15,3 @@ public interface IScheduleFreeOptions
     /// <summary>The power of the largest learning rate so far in each step's averaging weight, ≥ 0 (<c>weight_lr_power</c>).</summary>
     double WeightLrPower { get; }
 }
-
-/// <summary>Checks shared by the Schedule-Free options.</summary>
-internal static class ScheduleFreeChecks
-{
-    public static int WarmupSteps(int value, string name) =>
-        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, "warmup_steps must be an integer >= 0");
-}

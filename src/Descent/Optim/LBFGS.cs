@@ -6,49 +6,38 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="LBFGS"/>, with PyTorch's names and defaults.</summary>
 public sealed class LBFGSOptions : OptimizerOptions
 {
-    private int _maxIter = 20, _historySize = 100;
-    private int? _maxEval;
-    private double _toleranceGrad = 1e-7, _toleranceChange = 1e-9;
-    private string? _lineSearchFn;
-
     /// <summary>Creates the options with PyTorch's defaults (lr = 1).</summary>
     public LBFGSOptions() => Lr = 1;
 
     /// <summary>The most iterations per <see cref="Optimizer.Step(Func{Tensor})"/>, ≥ 1 (default 20).</summary>
-    public int MaxIter
-    {
-        get => _maxIter;
-        set => _maxIter = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxIter), value, "max_iter must be >= 1");
-    }
+    [Hyper("max_iter", "the most iterations per step", Must = Must.BeAtLeastOne)]
+    public int MaxIter { get; set => field = Checked(value); } = 20;
 
     /// <summary>The most function evaluations per step, ≥ 1, or null for max_iter·5/4 (rounded down) as torch.</summary>
-    public int? MaxEval
-    {
-        get => _maxEval;
-        set => _maxEval = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxEval), value, "max_eval must be >= 1");
-    }
+    [Hyper("max_eval", "the most loss evaluations per step (none: max_iter·5/4)", Must = Must.BeAtLeastOne)]
+    public int? MaxEval { get; set => field = Checked(value); }
 
     /// <summary>The evaluation budget in force: <see cref="MaxEval"/>, or max_iter·5/4 when it is null.</summary>
-    public int EffectiveMaxEval => _maxEval ?? _maxIter * 5 / 4;
+    public int EffectiveMaxEval => MaxEval ?? MaxIter * 5 / 4;
 
     /// <summary>Stop when the largest gradient entry is at most this, ≥ 0 (default 1e-7).</summary>
-    public double ToleranceGrad { get => _toleranceGrad; set => _toleranceGrad = Check.NonNegative(value, nameof(ToleranceGrad), "tolerance_grad"); }
+    [Hyper("tolerance_grad", "stop when the largest gradient entry is at most this", Must = Must.BeNonNegative, Noun = "tolerance_grad")]
+    public double ToleranceGrad { get; set => field = Checked(value); } = 1e-7;
 
     /// <summary>Stop when the loss or the parameters change by less than this, ≥ 0 (default 1e-9).</summary>
-    public double ToleranceChange { get => _toleranceChange; set => _toleranceChange = Check.NonNegative(value, nameof(ToleranceChange), "tolerance_change"); }
+    [Hyper("tolerance_change", "stop when the loss or the parameters change by less than this", Must = Must.BeNonNegative, Noun = "tolerance_change")]
+    public double ToleranceChange { get; set => field = Checked(value); } = 1e-9;
 
     /// <summary>How many curvature pairs (s, y) are kept, ≥ 1 (default 100).</summary>
-    public int HistorySize
-    {
-        get => _historySize;
-        set => _historySize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(HistorySize), value, "history_size must be >= 1");
-    }
+    [Hyper("history_size", "how many curvature pairs (s, y) are kept", Must = Must.BeAtLeastOne)]
+    public int HistorySize { get; set => field = Checked(value); } = 100;
 
     /// <summary>null (a fixed step of lr) or "strong_wolfe" (a line search for the strong Wolfe conditions).</summary>
+    [Hyper("line_search_fn", "none (a fixed step of lr) or \"strong_wolfe\" (a line search for the strong Wolfe conditions)")]
     public string? LineSearchFn
     {
-        get => _lineSearchFn;
-        set => _lineSearchFn = value is null or "strong_wolfe" ? value
+        get;
+        set => field = value is null or "strong_wolfe" ? value
             : throw new ArgumentException($"line_search_fn '{value}' is not supported; only 'strong_wolfe' or none", nameof(LineSearchFn));
     }
 }
@@ -101,43 +90,6 @@ public sealed class LBFGS : Optimizer<LBFGSOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public LBFGS(IEnumerable<NamedParameter> parameters, LBFGSOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public LBFGS(IEnumerable<Tensor> parameters, double lr = 1, int maxIter = 20, int? maxEval = null,
-        double toleranceGrad = 1e-7, double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
-        : this(NamedParameter.ByPosition(parameters), lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn) { }
-
-    /// <summary>Creates the optimizer with torch's keyword options.</summary>
-    public LBFGS(IEnumerable<NamedParameter> parameters, double lr = 1, int maxIter = 20, int? maxEval = null,
-        double toleranceGrad = 1e-7, double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
-        : this(parameters, new LBFGSOptions
-        {
-            Lr = lr, MaxIter = maxIter, MaxEval = maxEval, ToleranceGrad = toleranceGrad,
-            ToleranceChange = toleranceChange, HistorySize = historySize, LineSearchFn = lineSearchFn,
-        }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.LBFGS keyword options (lr, max_iter, max_eval, tolerance_grad,
-    /// tolerance_change, history_size, line_search_fn).
-    /// </summary>
-    public static LBFGS FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        int maxIter = o.Integer("max_iter", 20);
-        int maxEval = o.Integer("max_eval", int.MinValue);
-        return new(parameters, new LBFGSOptions
-        {
-            Lr = o.Number("lr", 1),
-            MaxIter = maxIter,
-            MaxEval = maxEval == int.MinValue ? null : maxEval,
-            ToleranceGrad = o.Number("tolerance_grad", 1e-7),
-            ToleranceChange = o.Number("tolerance_change", 1e-9),
-            HistorySize = o.Integer("history_size", 100),
-            LineSearchFn = o.Text("line_search_fn", null),
-        });
-    }
 
     /// <inheritdoc/>
     public override bool RequiresClosure => true;

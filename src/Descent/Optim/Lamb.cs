@@ -7,18 +7,19 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Lamb"/>, with the reference implementation's names and defaults.</summary>
 public sealed class LambOptions : BetaOptions
 {
-    private double _eps = 1e-6, _weightDecay;
-
     /// <summary>The reference's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-6, weight decay 0, trust ratio on.</summary>
     public LambOptions() : base(0.9, 0.999) => Lr = 1e-3;
 
     /// <summary>ε ≥ 0, added to √v (default 1e-6).</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to √v in the Adam direction for numerical stability", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-6;
 
     /// <summary>The weight decay λ ≥ 0 (default 0), added to the Adam direction as λθ before the trust ratio.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "weight decay λθ added to the Adam direction before the trust ratio", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Always use trust ratio 1, which turns LAMB into Adam without bias correction (for comparisons).</summary>
+    [Hyper("adam", "always use trust ratio 1: Adam without bias correction (for comparisons)")]
     public bool Adam { get; set; }
 }
 
@@ -50,18 +51,6 @@ public sealed class Lamb : Optimizer<LambOptions>
 
     /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
     public Lamb(IEnumerable<Tensor> parameters, LambOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Builds the optimizer from the reference's keyword options: lr, betas, eps, weight_decay, adam.</summary>
-    public static Lamb FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new LambOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.Adam = o.Flag("adam", false);
-        return new Lamb(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LambOptions o, ParameterState state)

@@ -7,24 +7,27 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Lars"/>, with optax's <c>lars</c> names and defaults.</summary>
 public sealed class LarsOptions : OptimizerOptions
 {
-    private double _weightDecay, _trustCoefficient = 0.001, _eps, _momentum = 0.9;
-
     /// <summary>optax's defaults (weight decay 0, trust coefficient 0.001, eps 0, momentum 0.9, no Nesterov) and lr 1, which optax leaves to the caller.</summary>
     public LarsOptions() => Lr = 1;
 
     /// <summary>The weight decay λ ≥ 0 (default 0), added to the gradient before the trust ratio: g + λθ.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "weight decay λθ added to the gradient before the trust ratio", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>The trust coefficient ζ ≥ 0 (default 0.001; the paper's η): the step's size relative to ‖θ‖.</summary>
-    public double TrustCoefficient { get => _trustCoefficient; set => _trustCoefficient = Check.NonNegative(value, nameof(TrustCoefficient), "trust coefficient"); }
+    [Hyper("trust_coefficient", "the step's size relative to ‖θ‖ in the trust ratio", Symbol = "ζ", Must = Must.BeNonNegative)]
+    public double TrustCoefficient { get; set => field = Checked(value); } = 0.001;
 
     /// <summary>ε ≥ 0 added to the update's norm in the trust ratio (default 0).</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to the update's norm in the trust ratio", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); }
 
     /// <summary>The momentum μ ≥ 0 of the trace (default 0.9).</summary>
-    public double Momentum { get => _momentum; set => _momentum = Check.NonNegative(value, nameof(Momentum), "momentum"); }
+    [Hyper("momentum", "momentum of the trace t ← μt − ηru", Symbol = "μ", Must = Must.BeNonNegative)]
+    public double Momentum { get; set => field = Checked(value); } = 0.9;
 
     /// <summary>Nesterov momentum: apply u + μt instead of t (default false).</summary>
+    [Hyper("nesterov", "Nesterov momentum: apply −ηru + μt instead of t")]
     public bool Nesterov { get; set; }
 }
 
@@ -57,19 +60,6 @@ public sealed class Lars : Optimizer<LarsOptions>
 
     /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
     public Lars(IEnumerable<Tensor> parameters, LarsOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Builds the optimizer from optax's keyword names: lr (optax's learning_rate), weight_decay, trust_coefficient, eps, momentum, nesterov.</summary>
-    public static Lars FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new LarsOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.TrustCoefficient = o.Number("trust_coefficient", options.TrustCoefficient);
-        options.Eps = o.Number("eps", options.Eps);
-        options.Momentum = o.Number("momentum", options.Momentum);
-        options.Nesterov = o.Flag("nesterov", false);
-        return new Lars(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LarsOptions o, ParameterState state)

@@ -15,19 +15,23 @@ public enum PullbackMomentum
     Pullback,
 }
 
-/// <summary>Hyper-parameters of <see cref="Lookahead"/>, with the reference implementation's names and defaults.</summary>
+/// <summary>
+/// Hyper-parameters of <see cref="Lookahead"/>, with the reference implementation's names and defaults. Its learning
+/// rate is the inner optimizer's: the lr keyword (and any other keyword not in this table) goes to the inner optimizer.
+/// </summary>
+[Keywords(Omitted = ["lr"])]
 public sealed class LookaheadOptions : OptimizerOptions
 {
-    private int _laSteps = 5;
-    private double _laAlpha = 0.8;
-
     /// <summary>k, the number of inner steps between synchronizations, ≥ 1 (default 5).</summary>
-    public int LaSteps { get => _laSteps; set => _laSteps = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(LaSteps), value, "la_steps must be an integer >= 1"); }
+    [Hyper("la_steps", "inner steps between synchronizations of the slow weights", Symbol = "k", Must = Must.BeAtLeastOne)]
+    public int LaSteps { get; set => field = Checked(value); } = 5;
 
     /// <summary>α, the step size of the slow weights toward the fast ones, in [0, 1] (default 0.8; 1 recovers the inner optimizer).</summary>
-    public double LaAlpha { get => _laAlpha; set => _laAlpha = Check.ClosedUnitInterval(value, nameof(LaAlpha), "la_alpha"); }
+    [Hyper("la_alpha", "step size of the slow weights toward the fast ones (1 recovers the inner optimizer)", Symbol = "α", Must = Must.BeInClosedUnitInterval, Noun = "la_alpha")]
+    public double LaAlpha { get; set => field = Checked(value); } = 0.8;
 
     /// <summary>What happens to the inner momentum buffer at a synchronization (default <see cref="PullbackMomentum.None"/>).</summary>
+    [Hyper("pullback_momentum", "the inner momentum buffer at a synchronization: none (kept), reset (zeroed), pullback (interpolated as the weights)")]
     public PullbackMomentum PullbackMomentum { get; set; }
 }
 
@@ -71,14 +75,11 @@ public sealed class Lookahead : OptimizerWrapper<LookaheadOptions>
         }
     }
 
-    /// <summary>Wraps <paramref name="inner"/> with the reference's options.</summary>
-    public Lookahead(Optimizer inner, int laSteps = 5, double laAlpha = 0.8, PullbackMomentum pullbackMomentum = PullbackMomentum.None)
-        : this(inner, new LookaheadOptions { LaSteps = laSteps, LaAlpha = laAlpha, PullbackMomentum = pullbackMomentum }) { }
-
     /// <summary>
-    /// Builds Lookahead from keyword options: la_steps, la_alpha, pullback_momentum ("none", "reset", "pullback"),
-    /// optimizer (the inner optimizer's catalog name, default "SGD") and options (the inner optimizer's options);
-    /// any other option is the inner optimizer's too, so <c>--lr</c> reaches it.
+    /// Builds Lookahead with <paramref name="options"/> (its table's keywords la_steps, la_alpha, pullback_momentum,
+    /// already read from <paramref name="o"/>) around the inner optimizer of the keywords left: optimizer (the inner
+    /// optimizer's catalog name, default "SGD") and options (the inner optimizer's options); any other option is the
+    /// inner optimizer's too, so <c>--lr</c> reaches it.
     /// </summary>
     internal static Lookahead Create(IEnumerable<NamedParameter> parameters, TorchOptions o, LookaheadOptions options)
     {

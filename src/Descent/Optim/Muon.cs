@@ -17,54 +17,56 @@ public enum NewtonSchulzPrecision
 /// <summary>Hyper-parameters of <see cref="Muon"/>, with the reference's names and defaults, and of its auxiliary AdamW.</summary>
 public sealed class MuonOptions : OptimizerOptions
 {
-    private double _momentum = 0.95, _weightDecay, _adamLr = 3e-4, _adamEps = 1e-10, _adamWeightDecay;
-    private (double, double) _adamBetas = (0.9, 0.95);
-    private int _nsSteps = 5;
-
     /// <summary>Muon's defaults: lr 0.02 (in units of spectral norm per update), momentum 0.95, weight decay 0, Nesterov.</summary>
     public MuonOptions() => Lr = 0.02;
 
     /// <summary>The momentum β in [0, 1) (default 0.95): buf ← lerp(buf, g, 1 − β).</summary>
-    public double Momentum { get => _momentum; set => _momentum = Check.UnitInterval(value, nameof(Momentum), "momentum"); }
+    [Hyper("momentum", "momentum of the buffer B ← lerp(B, G, 1 − β)", Symbol = "β", Must = Must.BeInUnitInterval)]
+    public double Momentum { get; set => field = Checked(value); } = 0.95;
 
     /// <summary>The decoupled weight decay λ ≥ 0 (default 0): θ ← θ(1 − ηλ) before the update.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "decoupled weight decay: θ ← θ(1 − ηλ) before the update", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Orthogonalize lerp(g, buf, β) instead of buf (default true, as <c>SingleDeviceMuon</c> always does).</summary>
+    [Hyper("nesterov", "orthogonalize lerp(G, B, β) instead of the buffer B")]
     public bool Nesterov { get; set; } = true;
 
     /// <summary>Newton–Schulz iterations, 1 to 100 (default 5).</summary>
-    public int NsSteps { get => _nsSteps; set => _nsSteps = value is >= 1 and <= 100 ? value : throw new ArgumentOutOfRangeException(nameof(NsSteps), value, "the number of Newton-Schulz steps must be in [1, 100]"); }
+    [Hyper("ns_steps", "Newton–Schulz iterations (an integer in [1, 100])")]
+    public int NsSteps
+    {
+        get;
+        set => field = value is >= 1 and <= 100 ? value
+            : throw new ArgumentOutOfRangeException(nameof(NsSteps), value, "the number of Newton-Schulz steps must be in [1, 100]");
+    } = 5;
 
     /// <summary>The precision of the Newton–Schulz iteration (default float32; see <see cref="NewtonSchulzPrecision"/>).</summary>
+    [Hyper("ns_dtype", "precision of the Newton–Schulz iteration: float32 or bfloat16 (the official code's, a GPU speed choice)")]
     public NewtonSchulzPrecision NsDtype { get; set; }
 
     /// <summary>
     /// Whether this group's parameters take the Muon update (the reference's per-group <c>use_muon</c>); null
     /// (default) decides per parameter: Muon for rank ≥ 2, the auxiliary AdamW for scalars, vectors and biases.
     /// </summary>
+    [Hyper("use_muon", "whether the parameters take the Muon update (none: Muon for rank >= 2, the auxiliary AdamW below)")]
     public bool? UseMuon { get; set; }
 
     /// <summary>The auxiliary AdamW's learning rate (default 3e-4, the reference's for non-Muon groups); schedules do not change it.</summary>
-    public double AdamLr { get => _adamLr; set => _adamLr = Check.NonNegative(value, nameof(AdamLr), "auxiliary Adam learning rate"); }
+    [Hyper("adam_lr", "the auxiliary AdamW's learning rate (schedules do not change it)", Symbol = "η_a", Must = Must.BeNonNegative, Noun = "auxiliary Adam learning rate")]
+    public double AdamLr { get; set => field = Checked(value); } = 3e-4;
 
     /// <summary>The auxiliary AdamW's betas, each in [0, 1) (default (0.9, 0.95)).</summary>
-    public (double Beta1, double Beta2) AdamBetas
-    {
-        get => _adamBetas;
-        set
-        {
-            Check.UnitInterval(value.Beta1, nameof(AdamBetas), "auxiliary Adam beta at index 0");
-            Check.UnitInterval(value.Beta2, nameof(AdamBetas), "auxiliary Adam beta at index 1");
-            _adamBetas = value;
-        }
-    }
+    [Hyper("adam_betas", "the auxiliary AdamW's decay rates of the first and second moments", Symbol = "β₁, β₂", Must = Must.BeInUnitInterval, Noun = "auxiliary Adam beta")]
+    public (double Beta1, double Beta2) AdamBetas { get; set => field = Checked(value); } = (0.9, 0.95);
 
     /// <summary>The auxiliary AdamW's ε ≥ 0 (default 1e-10).</summary>
-    public double AdamEps { get => _adamEps; set => _adamEps = Check.NonNegative(value, nameof(AdamEps), "auxiliary Adam epsilon"); }
+    [Hyper("adam_eps", "the auxiliary AdamW's ε, added to the denominator", Symbol = "ε", Must = Must.BeNonNegative, Noun = "auxiliary Adam epsilon")]
+    public double AdamEps { get; set => field = Checked(value); } = 1e-10;
 
     /// <summary>The auxiliary AdamW's decoupled weight decay ≥ 0 (default 0).</summary>
-    public double AdamWeightDecay { get => _adamWeightDecay; set => _adamWeightDecay = Check.NonNegative(value, nameof(AdamWeightDecay), "auxiliary Adam weight decay"); }
+    [Hyper("adam_weight_decay", "the auxiliary AdamW's decoupled weight decay", Symbol = "λ_a", Must = Must.BeNonNegative, Noun = "auxiliary Adam weight decay")]
+    public double AdamWeightDecay { get; set => field = Checked(value); }
 }
 
 /// <summary>
@@ -105,36 +107,6 @@ public sealed class Muon : Optimizer<MuonOptions>
 
     /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
     public Muon(IEnumerable<Tensor> parameters, MuonOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Creates the optimizer with the reference's options and defaults.</summary>
-    public Muon(IEnumerable<NamedParameter> parameters, double lr = 0.02, double momentum = 0.95, double weightDecay = 0, bool nesterov = true)
-        : this(parameters, new MuonOptions { Lr = lr, Momentum = momentum, WeightDecay = weightDecay, Nesterov = nesterov }) { }
-
-    /// <summary>
-    /// Builds the optimizer from keyword options: the reference constructor's lr, momentum, weight_decay;
-    /// muon_update's nesterov and ns_steps; ns_dtype ("float32" or "bfloat16"); and the auxiliary AdamW's
-    /// adam_lr, adam_betas, adam_eps, adam_weight_decay.
-    /// </summary>
-    public static Muon FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new MuonOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Momentum = o.Number("momentum", options.Momentum);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.Nesterov = o.Flag("nesterov", options.Nesterov);
-        options.NsSteps = o.Integer("ns_steps", options.NsSteps);
-        options.NsDtype = o.Text("ns_dtype", "float32") switch
-        {
-            "float32" => NewtonSchulzPrecision.Float32,
-            "bfloat16" => NewtonSchulzPrecision.BFloat16,
-            var other => throw new InvalidOptionException("ns_dtype", other, "must be \"float32\" or \"bfloat16\""),
-        };
-        options.AdamLr = o.Number("adam_lr", options.AdamLr);
-        options.AdamBetas = o.Pair("adam_betas", options.AdamBetas);
-        options.AdamEps = o.Number("adam_eps", options.AdamEps);
-        options.AdamWeightDecay = o.Number("adam_weight_decay", options.AdamWeightDecay);
-        return new Muon(parameters, options);
-    }
 
     /// <summary>Whether <paramref name="shape"/> takes the Muon update in a group with <paramref name="o"/>.</summary>
     public static bool TakesMuonUpdate(Shape shape, MuonOptions o) => o.UseMuon ?? shape.Rank >= 2;

@@ -7,13 +7,12 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="NAdam"/>, with PyTorch's names and defaults.</summary>
 public sealed class NAdamOptions : AdamFamilyOptions
 {
-    private double _momentumDecay = 4e-3;
-
     /// <summary>NAdam's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0, momentum decay 4e-3.</summary>
     public NAdamOptions() => Lr = 2e-3;
 
     /// <summary>ψ, the momentum decay of the schedule μₜ = β₁(1 − ½·0.96^(tψ)), a finite number ≥ 0 (default 4e-3).</summary>
-    public double MomentumDecay { get => _momentumDecay; set => _momentumDecay = Check.NonNegative(value, nameof(MomentumDecay), "momentum decay"); }
+    [Hyper("momentum_decay", "the decay of the momentum schedule μₜ = β₁(1 − ½·0.96^(tψ))", Symbol = "ψ", Must = Must.BeNonNegative)]
+    public double MomentumDecay { get; set => field = Checked(value); } = 4e-3;
 }
 
 /// <summary>NAdam, Adam with Nesterov momentum (Dozat, 2016), as torch.optim.NAdam.</summary>
@@ -51,35 +50,6 @@ public sealed class NAdam : Optimizer<NAdamOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public NAdam(IEnumerable<NamedParameter> parameters, NAdamOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public NAdam(IEnumerable<Tensor> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3)
-        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay, momentumDecay) { }
-
-    /// <summary>Creates the optimizer with torch.optim.NAdam's options and defaults.</summary>
-    public NAdam(IEnumerable<NamedParameter> parameters, double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3)
-        : this(parameters, new NAdamOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, MomentumDecay = momentumDecay }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.NAdam keyword options: lr, betas, eps, weight_decay, momentum_decay,
-    /// and foreach (accepted; it chooses a PyTorch implementation and changes nothing here).
-    /// </summary>
-    public static NAdam FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new NAdamOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.MomentumDecay = o.Number("momentum_decay", options.MomentumDecay);
-        o.Flag("foreach", false);
-        return new NAdam(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, NAdamOptions o, ParameterState state)

@@ -36,7 +36,8 @@ public static class OptimizerCatalog
         OptimizerDefinition.Of("Adafactor", () => new AdafactorOptions(), (p, o) => new Adafactor(p, o), Foreach),
         OptimizerDefinition.Of("Lamb", () => new LambOptions(), (p, o) => new Lamb(p, o)),
         OptimizerDefinition.Of("LARS", () => new LarsOptions(), (p, o) => new Lars(p, o)),
-        OptimizerDefinition.Of("Prodigy", () => new ProdigyOptions(), (p, o) => new Prodigy(p, o)),
+        OptimizerDefinition.Of("Prodigy", () => new ProdigyOptions(), (p, o) => new Prodigy(p, o), refused: ["fsdp_in_use"],
+            refusal: "Descent does not shard parameters; it must be false"),
         OptimizerDefinition.Of("AdEMAMix", () => new AdEMAMixOptions(), (p, o) => new AdEMAMix(p, o)),
     ];
 
@@ -158,11 +159,23 @@ public static class OptimizerCatalog
         {
             throw new InvalidOptionException(e.Key, e.Value, e.Reason, canonical, e);
         }
-        catch (ArgumentException e) when (e is not InvalidOptionException && table?.KeywordOf(e) is { } key)
+        catch (ArgumentException e) when (e is not InvalidOptionException && e.ParamName is { } property && KeywordOf(property, table, options) is { } key)
         {
             object? value = options.ValueOf(key) ?? (e as ArgumentOutOfRangeException)?.ActualValue;
             throw new InvalidOptionException(key, value, InvalidOptionException.ReasonOf(e), canonical, e);
         }
+    }
+
+    /// <summary>
+    /// The keyword of options property <paramref name="property"/>: its row's, for a built-in optimizer; for a
+    /// registered one, which has no table here, the property's name in snake_case when its factory read that keyword
+    /// ("WeightDecay" → "weight_decay"); otherwise null.
+    /// </summary>
+    private static string? KeywordOf(string property, HyperTable? table, TorchOptions options)
+    {
+        if (table is not null) return table.Find(property)?.Keyword;
+        string snake = string.Concat(property.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        return options.WasRead(snake) ? snake : null;
     }
 
     private static bool IsValidName(string name) =>

@@ -7,42 +7,52 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Prodigy"/>, with the reference implementation's names and defaults.</summary>
 public sealed class ProdigyOptions : BetaOptions
 {
-    private double? _beta3;
-    private double _eps = 1e-8, _weightDecay, _d0 = 1e-6, _dCoef = 1, _growthRate = double.PositiveInfinity;
-    private int _sliceP = 1;
-
     /// <summary>The reference's defaults: lr 1 (a multiplier of the estimated step), betas (0.9, 0.999), beta3 √β₂, eps 1e-8, d0 1e-6.</summary>
     public ProdigyOptions() : base(0.9, 0.999) => Lr = 1;
 
     /// <summary>β₃ in [0, 1), the decay of the D estimate's sums; null (default) means √β₂.</summary>
-    public double? Beta3 { get => _beta3; set => _beta3 = value is { } b ? Check.UnitInterval(b, nameof(Beta3), "beta3") : null; }
+    [Hyper("beta3", "decay of the D estimate's sums r and s (none: √β₂)", Symbol = "β₃", Must = Must.BeInUnitInterval)]
+    public double? Beta3 { get; set => field = Checked(value); }
 
     /// <summary>ε &gt; 0, added to √v as d·ε (default 1e-8).</summary>
-    public double Eps { get => _eps; set => _eps = Check.Positive(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to √v as d·ε for numerical stability", Symbol = "ε", Must = Must.BePositive, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-8;
 
     /// <summary>The weight decay λ ≥ 0 (default 0), decoupled (AdamW-style) unless <see cref="Decouple"/> is false.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "weight decay: θ ← θ(1 − λ·dlr), or λθ added to the gradient when not decoupled", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>Decoupled weight decay θ ← θ − λ·dlr·θ (default true); false adds λθ to the gradient.</summary>
+    [Hyper("decouple", "decoupled (AdamW-style) weight decay instead of λθ added to the gradient")]
     public bool Decouple { get; set; } = true;
 
     /// <summary>Adam's bias correction √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) in the step size (default false).</summary>
+    [Hyper("use_bias_correction", "Adam's bias correction √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) in the step size")]
     public bool UseBiasCorrection { get; set; }
 
     /// <summary>Leave η out of the s update, to avoid an unstable D estimate while η warms up (default false).</summary>
+    [Hyper("safeguard_warmup", "leave η out of the s update, against an unstable D estimate while η warms up")]
     public bool SafeguardWarmup { get; set; }
 
     /// <summary>The initial estimate d₀ &gt; 0 of the distance to the solution (default 1e-6).</summary>
-    public double D0 { get => _d0; set => _d0 = Check.Positive(value, nameof(D0), "d0"); }
+    [Hyper("d0", "initial estimate of the distance to the solution", Symbol = "d₀", Must = Must.BePositive)]
+    public double D0 { get; set => field = Checked(value); } = 1e-6;
 
     /// <summary>The factor of the D estimate, &gt; 0 (default 1; 0.5 and 2 are typical): the preferred knob to tune.</summary>
-    public double DCoef { get => _dCoef; set => _dCoef = Check.Positive(value, nameof(DCoef), "d_coef"); }
+    [Hyper("d_coef", "factor of the D estimate (0.5 and 2 are typical): the knob to tune", Must = Must.BePositive, Noun = "d_coef")]
+    public double DCoef { get; set => field = Checked(value); } = 1;
 
     /// <summary>The largest factor by which d may grow in a step, ≥ 1 (default ∞).</summary>
-    public double GrowthRate { get => _growthRate; set => _growthRate = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(GrowthRate), value, "growth_rate must be >= 1 (inf for none)"); }
+    [Hyper("growth_rate", "the largest factor by which d may grow in a step (a number >= 1; inf for no limit)")]
+    public double GrowthRate
+    {
+        get;
+        set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(GrowthRate), value, "growth_rate must be >= 1 (inf for none)");
+    } = double.PositiveInfinity;
 
     /// <summary>Compute the D statistics on every p-th element only (default 1: all), ≥ 1.</summary>
-    public int SliceP { get => _sliceP; set => _sliceP = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(SliceP), value, "slice_p must be an integer >= 1"); }
+    [Hyper("slice_p", "compute the D statistics on every p-th element only", Symbol = "p", Must = Must.BeAtLeastOne, Noun = "slice_p")]
+    public int SliceP { get; set => field = Checked(value); } = 1;
 }
 
 /// <summary>
@@ -76,29 +86,6 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
 
     /// <summary>The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...).</summary>
     public Prodigy(IEnumerable<Tensor> parameters, ProdigyOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>
-    /// Builds the optimizer from the reference's keyword options: lr, betas, beta3, eps, weight_decay, decouple,
-    /// use_bias_correction, safeguard_warmup, d0, d_coef, growth_rate, slice_p, fsdp_in_use (must be false).
-    /// </summary>
-    public static Prodigy FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new ProdigyOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Beta3 = o.OptionalNumber("beta3");
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.Decouple = o.Flag("decouple", options.Decouple);
-        options.UseBiasCorrection = o.Flag("use_bias_correction", false);
-        options.SafeguardWarmup = o.Flag("safeguard_warmup", false);
-        options.D0 = o.Number("d0", options.D0);
-        options.DCoef = o.Number("d_coef", options.DCoef);
-        options.GrowthRate = o.Number("growth_rate", options.GrowthRate);
-        options.SliceP = o.Integer("slice_p", options.SliceP);
-        if (o.Flag("fsdp_in_use", false)) throw new InvalidOptionException("fsdp_in_use", true, "Descent does not shard parameters; it must be false");
-        return new Prodigy(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override Shape BufferShape(Shape parameterShape, string buffer) =>

@@ -43,34 +43,6 @@ public sealed class RAdam : Optimizer<RAdamOptions>
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public RAdam(IEnumerable<NamedParameter> parameters, RAdamOptions options) : base(parameters, options) { }
 
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public RAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0)
-        : this(NamedParameter.ByPosition(parameters), lr, beta1, beta2, eps, weightDecay) { }
-
-    /// <summary>Creates the optimizer with torch.optim.RAdam's options and defaults.</summary>
-    public RAdam(IEnumerable<NamedParameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0)
-        : this(parameters, new RAdamOptions { Lr = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.RAdam keyword options: lr, betas, eps, weight_decay, and foreach
-    /// (accepted; it chooses a PyTorch implementation and changes nothing here).
-    /// </summary>
-    public static RAdam FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new RAdamOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Betas = o.Pair("betas", options.Betas);
-        options.Eps = o.Number("eps", options.Eps);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        o.Flag("foreach", false);
-        return new RAdam(parameters, options);
-    }
-
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, RAdamOptions o, ParameterState state)
     {

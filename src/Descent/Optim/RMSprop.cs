@@ -7,39 +7,45 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="RMSprop"/>, with PyTorch's names and defaults.</summary>
 public sealed class RMSpropOptions : OptimizerOptions, IMomentumOptions
 {
-    private double _alpha = 0.99, _eps = 1e-8, _weightDecay, _momentum;
-
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2).</summary>
     public RMSpropOptions() => Lr = 1e-2;
 
     /// <summary>The smoothing constant α of the running averages, ≥ 0 (default 0.99).</summary>
-    public double Alpha { get => _alpha; set => _alpha = Check.NonNegative(value, nameof(Alpha), "alpha"); }
+    [Hyper("alpha", "smoothing constant of the running averages of g² (and of g when centered)", Symbol = "α", Must = Must.BeNonNegative)]
+    public double Alpha { get; set => field = Checked(value); } = 0.99;
 
     /// <summary>The term ε that keeps the division finite, ≥ 0 (default 1e-8).</summary>
-    public double Eps { get => _eps; set => _eps = Check.NonNegative(value, nameof(Eps), "epsilon"); }
+    [Hyper("eps", "added to the denominator √v to keep the division finite", Symbol = "ε", Must = Must.BeNonNegative, Noun = "epsilon")]
+    public double Eps { get; set => field = Checked(value); } = 1e-8;
 
     /// <summary>L2 penalty λ added to the gradient, ≥ 0 (default 0).</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty λθ added to the gradient", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <summary>The momentum factor μ, ≥ 0 (default 0: no momentum buffer).</summary>
-    public double Momentum { get => _momentum; set => _momentum = Check.NonNegative(value, nameof(Momentum), "momentum"); }
+    [Hyper("momentum", "momentum factor of the buffer of scaled gradients (0: none)", Symbol = "μ", Must = Must.BeNonNegative)]
+    public double Momentum { get; set => field = Checked(value); }
 
     /// <summary>Divide by the centered second moment (an estimate of the variance) instead of the raw one.</summary>
+    [Hyper("centered", "divide by the centered second moment v − m² (an estimate of the variance)")]
     public bool Centered { get; set; }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 
     /// <summary>
     /// Where ε goes: <see cref="EpsilonPlacement.OutsideSqrt"/> (PyTorch, the default) divides by √v + ε,
     /// <see cref="EpsilonPlacement.InsideSqrt"/> (the textbook form) by √(v + ε).
     /// </summary>
+    [Hyper("epsilon_placement", "where ε goes: outside_sqrt (PyTorch: √v + ε) or inside_sqrt (textbook: √(v + ε))", Extension = true)]
     public EpsilonPlacement EpsilonPlacement { get; set; }
 
     /// <summary>
     /// How the momentum buffer is written when μ &gt; 0 (default <see cref="MomentumForm.PyTorch"/>): see
     /// <see cref="RMSprop"/> for each form and its mapping to PyTorch's.
     /// </summary>
+    [Hyper("form", "the momentum buffer's form when μ > 0: pytorch (b ← μb + g/d), sutskever (v ← μv − ηg/d), ema (b ← μb + (1 − μ)g/d, needs μ < 1)", Extension = true)]
     public MomentumForm Form { get; set; }
 
     /// <inheritdoc/>
@@ -83,37 +89,6 @@ public sealed class RMSprop : Optimizer<RMSpropOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public RMSprop(IEnumerable<NamedParameter> parameters, RMSpropOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
-        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
-
-    /// <summary>Creates the optimizer with PyTorch's keyword options.</summary>
-    public RMSprop(IEnumerable<NamedParameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
-        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
-        : this(parameters, new RMSpropOptions
-        {
-            Lr = lr, Alpha = alpha, Eps = eps, WeightDecay = weightDecay, Momentum = momentum, Centered = centered, Maximize = maximize,
-        }) { }
-
-    /// <summary>
-    /// Builds the optimizer from torch.optim.RMSprop keyword options (lr, alpha, eps, weight_decay, momentum,
-    /// centered, maximize).
-    /// </summary>
-    public static RMSprop FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new RMSpropOptions
-    {
-        Lr = o.Number("lr", 1e-2),
-        Alpha = o.Number("alpha", 0.99),
-        Eps = o.Number("eps", 1e-8),
-        WeightDecay = o.Number("weight_decay", 0),
-        Momentum = o.Number("momentum", 0),
-        Centered = o.Flag("centered", false),
-        Maximize = o.Flag("maximize", false),
-    });
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, RMSpropOptions o, ParameterState state)

@@ -7,9 +7,6 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="Rprop"/>, with PyTorch's names and defaults.</summary>
 public sealed class RpropOptions : OptimizerOptions
 {
-    private (double Minus, double Plus) _etas = (0.5, 1.2);
-    private (double Min, double Max) _stepSizes = (1e-6, 50);
-
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2: the initial step size).</summary>
     public RpropOptions() => Lr = 1e-2;
 
@@ -17,22 +14,25 @@ public sealed class RpropOptions : OptimizerOptions
     /// The factors (η−, η+) that shrink a step size when the gradient changes sign and grow it when the sign holds;
     /// 0 &lt; η− &lt; 1 &lt; η+ (default (0.5, 1.2)).
     /// </summary>
+    [Hyper("etas", "factors that shrink a step size on a sign change and grow it while the sign holds (0 < η₋ < 1 < η₊, finite)", Symbol = "η₋, η₊")]
     public (double Minus, double Plus) Etas
     {
-        get => _etas;
-        set => _etas = value.Minus > 0 && value.Minus < 1 && value.Plus > 1 && double.IsFinite(value.Plus) ? value
+        get;
+        set => field = value.Minus > 0 && value.Minus < 1 && value.Plus > 1 && double.IsFinite(value.Plus) ? value
             : throw new ArgumentOutOfRangeException(nameof(Etas), value, "etas must satisfy 0 < eta_minus < 1 < eta_plus (finite)");
-    }
+    } = (0.5, 1.2);
 
     /// <summary>The bounds (min, max) of every step size; finite, 0 ≤ min ≤ max (default (1e-6, 50)).</summary>
+    [Hyper("step_sizes", "the bounds (min, max) of every step size (finite, 0 <= min <= max)")]
     public (double Min, double Max) StepSizes
     {
-        get => _stepSizes;
-        set => _stepSizes = value.Min >= 0 && value.Min <= value.Max && double.IsFinite(value.Max) ? value
+        get;
+        set => field = value.Min >= 0 && value.Min <= value.Max && double.IsFinite(value.Max) ? value
             : throw new ArgumentOutOfRangeException(nameof(StepSizes), value, "step_sizes must be finite with 0 <= min <= max");
-    }
+    } = (1e-6, 50);
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper("maximize", "maximize the objective instead of minimizing it")]
     public bool Maximize { get; set; }
 }
 
@@ -68,31 +68,6 @@ public sealed class Rprop : Optimizer<RpropOptions>
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Rprop(IEnumerable<NamedParameter> parameters, RpropOptions options) : base(parameters, options) { }
-
-    /// <summary>
-    /// The same over unnamed tensors such as <c>model.Parameters()</c>, named by position ("0", "1", ...) as
-    /// torch.optim numbers them; <see cref="Optimizer.StateOf"/> and state dicts use those names.
-    /// </summary>
-    public Rprop(IEnumerable<Tensor> parameters, double lr = 1e-2, (double Minus, double Plus)? etas = null,
-        (double Min, double Max)? stepSizes = null, bool maximize = false)
-        : this(NamedParameter.ByPosition(parameters), lr, etas, stepSizes, maximize) { }
-
-    /// <summary>Creates the optimizer with PyTorch's keyword options; null pairs take the defaults.</summary>
-    public Rprop(IEnumerable<NamedParameter> parameters, double lr = 1e-2, (double Minus, double Plus)? etas = null,
-        (double Min, double Max)? stepSizes = null, bool maximize = false)
-        : this(parameters, new RpropOptions
-        {
-            Lr = lr, Etas = etas ?? (0.5, 1.2), StepSizes = stepSizes ?? (1e-6, 50), Maximize = maximize,
-        }) { }
-
-    /// <summary>Builds the optimizer from torch.optim.Rprop keyword options (lr, etas, step_sizes, maximize).</summary>
-    public static Rprop FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o) => new(parameters, new RpropOptions
-    {
-        Lr = o.Number("lr", 1e-2),
-        Etas = o.Pair("etas", (0.5, 1.2)),
-        StepSizes = o.Pair("step_sizes", (1e-6, 50)),
-        Maximize = o.Flag("maximize", false),
-    });
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, RpropOptions o, ParameterState state)

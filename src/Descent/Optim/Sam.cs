@@ -3,15 +3,19 @@ using Descent.Tensors;
 
 namespace Descent.Optim;
 
-/// <summary>Hyper-parameters of <see cref="Sam"/>, with the reference implementation's names and defaults.</summary>
+/// <summary>
+/// Hyper-parameters of <see cref="Sam"/>, with the reference implementation's names and defaults. Its learning rate
+/// is the base optimizer's: the lr keyword (and any other keyword not in this table) goes to the base optimizer.
+/// </summary>
+[Keywords(Omitted = ["lr"])]
 public sealed class SamOptions : OptimizerOptions
 {
-    private double _rho = 0.05;
-
     /// <summary>ρ, the radius of the neighbourhood whose worst point is sought, ≥ 0 (default 0.05).</summary>
-    public double Rho { get => _rho; set => _rho = Check.NonNegative(value, nameof(Rho), "rho"); }
+    [Hyper("rho", "radius of the neighbourhood whose worst point the gradient is taken at", Symbol = "ρ", Must = Must.BeNonNegative)]
+    public double Rho { get; set => field = Checked(value); } = 0.05;
 
     /// <summary>Adaptive SAM (Kwon et al., 2021): the neighbourhood scaled by |θ| per coordinate (default false).</summary>
+    [Hyper("adaptive", "adaptive SAM: the neighbourhood scaled by |θ| per coordinate")]
     public bool Adaptive { get; set; }
 }
 
@@ -40,13 +44,10 @@ public sealed class Sam : OptimizerWrapper<SamOptions>
     /// <summary>Wraps <paramref name="baseOptimizer"/>, whose parameters and groups it takes.</summary>
     public Sam(Optimizer baseOptimizer, SamOptions options) : base(baseOptimizer, options, "base") { }
 
-    /// <summary>Wraps <paramref name="baseOptimizer"/> with the reference's options.</summary>
-    public Sam(Optimizer baseOptimizer, double rho = 0.05, bool adaptive = false)
-        : this(baseOptimizer, new SamOptions { Rho = rho, Adaptive = adaptive }) { }
-
     /// <summary>
-    /// Builds SAM from keyword options: rho, adaptive, base_optimizer (the base optimizer's catalog name, default
-    /// "SGD"); every other option is the base optimizer's, as the reference's <c>**kwargs</c>.
+    /// Builds SAM with <paramref name="options"/> (its table's keywords rho and adaptive, already read from
+    /// <paramref name="o"/>) around the base optimizer of the keywords left: base_optimizer (the base optimizer's
+    /// catalog name, default "SGD"); every other option is the base optimizer's, as the reference's <c>**kwargs</c>.
     /// </summary>
     internal static Sam Create(IEnumerable<NamedParameter> parameters, TorchOptions o, SamOptions options)
     {

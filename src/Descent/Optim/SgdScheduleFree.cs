@@ -7,26 +7,28 @@ namespace Descent.Optim;
 /// <summary>Hyper-parameters of <see cref="SgdScheduleFree"/>, with the reference implementation's names and defaults.</summary>
 public sealed class SgdScheduleFreeOptions : OptimizerOptions, IScheduleFreeOptions, IMomentumOptions
 {
-    private double _momentum = 0.9, _weightDecay, _r, _weightLrPower = 2;
-    private int _warmupSteps;
-
     /// <summary>The reference's defaults: lr 1.0, momentum 0.9, no weight decay, no warmup, r 0, weight_lr_power 2.</summary>
     public SgdScheduleFreeOptions() => Lr = 1.0;
 
     /// <summary>The interpolation β between x and z that makes y, in [0, 1) (default 0.9).</summary>
-    public double Momentum { get => _momentum; set => _momentum = Check.UnitInterval(value, nameof(Momentum), "momentum"); }
+    [Hyper("momentum", "interpolation between the average x and the iterate z that makes the gradient point y", Symbol = "β", Must = Must.BeInUnitInterval)]
+    public double Momentum { get; set => field = Checked(value); } = 0.9;
 
     /// <summary>L2 weight decay λ, ≥ 0 (default 0): g ← g + λy.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = Check.NonNegative(value, nameof(WeightDecay), "weight decay"); }
+    [Hyper("weight_decay", "L2 penalty λy added to the gradient", Symbol = "λ", Must = Must.BeNonNegative)]
+    public double WeightDecay { get; set => field = Checked(value); }
 
     /// <inheritdoc/>
-    public int WarmupSteps { get => _warmupSteps; set => _warmupSteps = ScheduleFreeChecks.WarmupSteps(value, nameof(WarmupSteps)); }
+    [Hyper("warmup_steps", "steps of linear learning-rate warmup (an integer >= 0)", Must = Must.BeNonNegative, Noun = "warmup_steps")]
+    public int WarmupSteps { get; set => field = Checked(value); }
 
     /// <inheritdoc/>
-    public double R { get => _r; set => _r = Check.NonNegative(value, nameof(R), "r"); }
+    [Hyper("r", "power of the polynomial weighting (k + 1)^r of the average", Must = Must.BeNonNegative)]
+    public double R { get; set => field = Checked(value); }
 
     /// <inheritdoc/>
-    public double WeightLrPower { get => _weightLrPower; set => _weightLrPower = Check.NonNegative(value, nameof(WeightLrPower), "weight_lr_power"); }
+    [Hyper("weight_lr_power", "power of the largest learning rate so far in each step's averaging weight", Must = Must.BeNonNegative, Noun = "weight_lr_power")]
+    public double WeightLrPower { get; set => field = Checked(value); } = 2;
 }
 
 /// <summary>
@@ -51,19 +53,6 @@ public sealed class SgdScheduleFree : ScheduleFree<SgdScheduleFreeOptions>
 
     /// <summary>The same over unnamed tensors, named by position ("0", "1", ...) as torch.optim numbers them.</summary>
     public SgdScheduleFree(IEnumerable<Tensor> parameters, SgdScheduleFreeOptions options) : this(NamedParameter.ByPosition(parameters), options) { }
-
-    /// <summary>Builds the optimizer from the reference's keyword options: lr, momentum, weight_decay, warmup_steps, r, weight_lr_power.</summary>
-    public static SgdScheduleFree FromTorch(IEnumerable<NamedParameter> parameters, TorchOptions o)
-    {
-        var options = new SgdScheduleFreeOptions();
-        options.Lr = o.Number("lr", options.Lr);
-        options.Momentum = o.Number("momentum", options.Momentum);
-        options.WeightDecay = o.Number("weight_decay", options.WeightDecay);
-        options.WarmupSteps = o.Integer("warmup_steps", options.WarmupSteps);
-        options.R = o.Number("r", options.R);
-        options.WeightLrPower = o.Number("weight_lr_power", options.WeightLrPower);
-        return new SgdScheduleFree(parameters, options);
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, SgdScheduleFreeOptions o, ParameterState state)

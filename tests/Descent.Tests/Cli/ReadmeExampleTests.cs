@@ -22,7 +22,7 @@ public class ReadmeExampleTests
             new Linear(784, 512, rng), new ReLU(),
             new Linear(512, 256, rng), new ReLU(),
             new Linear(256, 10, rng));
-        var optimizer = new Sgd(model.NamedParameters(), lr: 0.05, momentum: 0.9);
+        var optimizer = new Sgd(model.NamedParameters(), new SgdOptions { Lr = 0.05, Momentum = 0.9 });
 
         var losses = new List<float>();
         foreach (var batch in new DataLoader(train, batchSize: 128, shuffle: true, rng: rng))

@@ -48,7 +48,7 @@ public class LionConformanceTests
     {
         var p = Tensor.FromArray([1f, -2f, 3f, 0.5f], 4);
         p.RequiresGrad = true;
-        var lion = new Lion([new NamedParameter("p", p)], lr: 0.1);
+        var lion = new Lion([new NamedParameter("p", p)], new LionOptions { Lr = 0.1 });
         p.Grad = Tensor.FromArray([0.001f, -1000f, 2f, 0f], 4);
         lion.Step();
         // The first step's direction is the sign of the gradient (m starts at 0), whatever its size; a zero gradient stays.

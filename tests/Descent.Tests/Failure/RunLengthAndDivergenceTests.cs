@@ -42,7 +42,7 @@ public sealed class RunLengthAndDivergenceTests
     {
         var p = Tensor.Zeros(1);
         p.RequiresGrad = true;
-        var set = ScheduleSet.Build([ScheduleSpec.Parse("onecycle:max_lr=0.1,total_steps=10")], new Sgd([new NamedParameter("p", p)], lr: 0.1), 5, 2);
+        var set = ScheduleSet.Build([ScheduleSpec.Parse("onecycle:max_lr=0.1,total_steps=10")], new Sgd([new NamedParameter("p", p)], new SgdOptions { Lr = 0.1 }), 5, 2);
         set.CheckRunLength(5, 2);   // exactly as long as the run
         var e = Assert.Throws<ArgumentException>(() => set.CheckRunLength(5, 3));
         Assert.Contains("lasts 10 steps but the run takes 15 steps (3 epochs of 5 steps)", e.Message);

@@ -124,7 +124,7 @@ public class ConvNetTests
         var model = new Sequential(new Conv2d(1, 4, 3, rng, padding: 1), new ReLU(), new MaxPool2d(2),
             new Conv2d(4, 8, 3, rng, padding: 1), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 9, 16, rng), new ReLU(), new Linear(16, 4, rng));
         ParameterBlock.Flatten(model);
-        var sgd = new Sgd(model.NamedParameters(), lr: 0.05, momentum: 0.9);
+        var sgd = new Sgd(model.NamedParameters(), new SgdOptions { Lr = 0.05, Momentum = 0.9 });
         var x = Tensor.Wrap(features, 0, count, 1, 12, 12);
         float first = 0, last = 0;
         for (int step = 0; step < 40; step++)

@@ -29,7 +29,7 @@ public class ModuleStateDictTests
         source.Forward(Tensor.FromArray([1f, 2f, 3f, -1f, 0f, 4f], 2, 3));   // moves the running statistics
         var target = Network(7);
         var weight = target.NamedParameters()[0].Value;
-        var optimizer = new Sgd(target.NamedParameters(), lr: 0.1);
+        var optimizer = new Sgd(target.NamedParameters(), new SgdOptions { Lr = 0.1 });
         target.LoadStateDict(source.StateDict());
         Assert.Same(weight, target.NamedParameters()[0].Value);
         foreach (var (name, value) in source.StateDict()) Assert.Equal(value.ToArray(), target.StateDict()[name].ToArray());

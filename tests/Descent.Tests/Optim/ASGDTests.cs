@@ -16,7 +16,7 @@ public class ASGDTests
     {
         const double lr = 0.1, lambd = 0.1, alpha = 0.75;
         var p = Param("w", 1f);
-        var asgd = new ASGD([p], lr: lr, lambd: lambd, alpha: alpha, t0: 0);
+        var asgd = new ASGD([p], new ASGDOptions { Lr = lr, Lambd = lambd, Alpha = alpha, T0 = 0 });
         var state = asgd.StateOf("w");
         double eta = (float)lr, mu = 1, theta = 1, ax = 0;
         double[] grads = [2, 1, -1];
@@ -40,7 +40,7 @@ public class ASGDTests
     public void WithTheDefaultT0TheAverageIsACopyOfTheParameters()
     {
         var p = Param("w", 1f, -2f);
-        var asgd = new ASGD([p]);
+        var asgd = new ASGD([p], new ASGDOptions());
         for (int t = 0; t < 5; t++) { Grad(p, 0.5f, 1f); asgd.Step(); }
         AssertBitEqual(p.Value.ToArray(), asgd.StateOf("w").Buffers["ax"].ToArray());
         Assert.Equal(1.0, asgd.StateOf("w").Scalars["mu"]);
@@ -51,10 +51,10 @@ public class ASGDTests
     {
         // g ← −g, then g ← g + wθ: g = −1 + 0.5·4 = 1, so the first step equals a plain one with g = 1.
         var a = Param("w", 4f);
-        var decayed = new ASGD([a], weightDecay: 0.5, maximize: true);
+        var decayed = new ASGD([a], new ASGDOptions { WeightDecay = 0.5, Maximize = true });
         Grad(a, 1f); decayed.Step();
         var b = Param("w", 4f);
-        var plain = new ASGD([b]);
+        var plain = new ASGD([b], new ASGDOptions());
         Grad(b, 1f); plain.Step();
         Assert.Equal(b.Value[0], a.Value[0]);
     }
@@ -94,23 +94,23 @@ public class ASGDTests
     }
 
     [Fact]
-    public void FromTorchReadsTorchNames()
+    public void CatalogReadsTorchNames()
     {
-        var o = ASGD.FromTorch([Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
+        var o = ((ASGD)OptimizerCatalog.Create("ASGD", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
         {
             ["lr"] = 0.05, ["lambd"] = 0.01, ["alpha"] = 0.5, ["t0"] = 5.0, ["weight_decay"] = 0.1, ["maximize"] = true,
-        })).Defaults;
+        }))).Defaults;
         Assert.Equal((0.05, 0.01, 0.5, 5.0, 0.1, true), (o.Lr, o.Lambd, o.Alpha, o.T0, o.WeightDecay, o.Maximize));
     }
 
     // --- validation: torch 1.13 checks lr and weight_decay only; lambd, alpha, t0 must be numbers ------------------
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -0.1, () => new ASGD([Param("a", 1f)], lr: -0.1));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -1.0, () => new ASGD([Param("a", 1f)], weightDecay: -1));
-    [Fact] public void NaNLambdIsRejected() => AssertRejects("Lambd", double.NaN, () => new ASGD([Param("a", 1f)], lambd: double.NaN));
-    [Fact] public void InfiniteLambdIsRejected() => AssertRejects("Lambd", double.PositiveInfinity, () => new ASGD([Param("a", 1f)], lambd: double.PositiveInfinity));
-    [Fact] public void NaNAlphaIsRejected() => AssertRejects("Alpha", double.NaN, () => new ASGD([Param("a", 1f)], alpha: double.NaN));
-    [Fact] public void NaNT0IsRejected() => AssertRejects("T0", double.NaN, () => new ASGD([Param("a", 1f)], t0: double.NaN));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -0.1, () => new ASGD([Param("a", 1f)], new ASGDOptions { Lr = -0.1 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -1.0, () => new ASGD([Param("a", 1f)], new ASGDOptions { WeightDecay = -1 }));
+    [Fact] public void NaNLambdIsRejected() => AssertRejects("Lambd", double.NaN, () => new ASGD([Param("a", 1f)], new ASGDOptions { Lambd = double.NaN }));
+    [Fact] public void InfiniteLambdIsRejected() => AssertRejects("Lambd", double.PositiveInfinity, () => new ASGD([Param("a", 1f)], new ASGDOptions { Lambd = double.PositiveInfinity }));
+    [Fact] public void NaNAlphaIsRejected() => AssertRejects("Alpha", double.NaN, () => new ASGD([Param("a", 1f)], new ASGDOptions { Alpha = double.NaN }));
+    [Fact] public void NaNT0IsRejected() => AssertRejects("T0", double.NaN, () => new ASGD([Param("a", 1f)], new ASGDOptions { T0 = double.NaN }));
 
     [Fact]
     public void LimitValuesAreAccepted()
@@ -120,9 +120,9 @@ public class ASGDTests
     }
 
     // Stricter than torch 1.13, which accepts these and fails ("math domain error") or blows up during training.
-    [Fact] public void NegativeLambdIsRejected() => AssertRejects("Lambd", -2.0, () => new ASGD([Param("a", 1f)], lr: 1, lambd: -2));
-    [Fact] public void NegativeAlphaIsRejected() => AssertRejects("Alpha", -0.5, () => new ASGD([Param("a", 1f)], alpha: -0.5));
-    [Fact] public void NegativeT0IsRejected() => AssertRejects("T0", -1.0, () => new ASGD([Param("a", 1f)], t0: -1));
+    [Fact] public void NegativeLambdIsRejected() => AssertRejects("Lambd", -2.0, () => new ASGD([Param("a", 1f)], new ASGDOptions { Lr = 1, Lambd = -2 }));
+    [Fact] public void NegativeAlphaIsRejected() => AssertRejects("Alpha", -0.5, () => new ASGD([Param("a", 1f)], new ASGDOptions { Alpha = -0.5 }));
+    [Fact] public void NegativeT0IsRejected() => AssertRejects("T0", -1.0, () => new ASGD([Param("a", 1f)], new ASGDOptions { T0 = -1 }));
 
     // --- the fused kernel equals its scalar reference -----------------------------------------------------------
 

@@ -14,7 +14,7 @@ public class AdadeltaTests
     {
         const double lr = 0.5, rho = 0.9, eps = 1e-6;
         var p = Param("w", 1f);
-        var adadelta = new Adadelta([p], lr: lr, rho: rho, eps: eps);
+        var adadelta = new Adadelta([p], new AdadeltaOptions { Lr = lr, Rho = rho, Eps = eps });
         double v = 0, u = 0, theta = 1;
         foreach (double g in new[] { 2.0, 1.0 })
         {
@@ -35,10 +35,10 @@ public class AdadeltaTests
     {
         // g ← −g, then g ← g + λθ: g = −1 + 0.5·4 = 1, so the first step equals a plain one with g = 1.
         var a = Param("w", 4f);
-        var decayed = new Adadelta([a], weightDecay: 0.5, maximize: true);
+        var decayed = new Adadelta([a], new AdadeltaOptions { WeightDecay = 0.5, Maximize = true });
         Grad(a, 1f); decayed.Step();
         var b = Param("w", 4f);
-        var plain = new Adadelta([b]);
+        var plain = new Adadelta([b], new AdadeltaOptions());
         Grad(b, 1f); plain.Step();
         Assert.Equal(b.Value[0], a.Value[0]);
     }
@@ -51,12 +51,12 @@ public class AdadeltaTests
     }
 
     [Fact]
-    public void FromTorchReadsTorchNames()
+    public void CatalogReadsTorchNames()
     {
-        var o = Adadelta.FromTorch([Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
+        var o = ((Adadelta)OptimizerCatalog.Create("Adadelta", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
         {
             ["lr"] = 0.5, ["rho"] = 0.8, ["eps"] = 1e-5, ["weight_decay"] = 0.1, ["maximize"] = true,
-        })).Defaults;
+        }))).Defaults;
         Assert.Equal((0.5, 0.8, 1e-5, 0.1, true), (o.Lr, o.Rho, o.Eps, o.WeightDecay, o.Maximize));
     }
 
@@ -64,22 +64,22 @@ public class AdadeltaTests
     public void BuffersHaveTorchsNames()
     {
         var p = Param("w", 1f, 2f);
-        var adadelta = new Adadelta([p]);
+        var adadelta = new Adadelta([p], new AdadeltaOptions());
         Grad(p, 1f, 1f); adadelta.Step();
         Assert.Equal(["acc_delta", "square_avg"], adadelta.StateOf("w").Buffers.Keys.Order());
     }
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -1.0, () => new Adadelta([Param("a", 1f)], lr: -1));
-    [Fact] public void NegativeRhoIsRejected() => AssertRejects("Rho", -0.1, () => new Adadelta([Param("a", 1f)], rho: -0.1));
-    [Fact] public void RhoAboveOneIsRejected() => AssertRejects("Rho", 1.1, () => new Adadelta([Param("a", 1f)], rho: 1.1));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-6, () => new Adadelta([Param("a", 1f)], eps: -1e-6));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -0.1, () => new Adadelta([Param("a", 1f)], weightDecay: -0.1));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -1.0, () => new Adadelta([Param("a", 1f)], new AdadeltaOptions { Lr = -1 }));
+    [Fact] public void NegativeRhoIsRejected() => AssertRejects("Rho", -0.1, () => new Adadelta([Param("a", 1f)], new AdadeltaOptions { Rho = -0.1 }));
+    [Fact] public void RhoAboveOneIsRejected() => AssertRejects("Rho", 1.1, () => new Adadelta([Param("a", 1f)], new AdadeltaOptions { Rho = 1.1 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-6, () => new Adadelta([Param("a", 1f)], new AdadeltaOptions { Eps = -1e-6 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -0.1, () => new Adadelta([Param("a", 1f)], new AdadeltaOptions { WeightDecay = -0.1 }));
 
     [Fact]
     public void RhoZeroAndOneAreAcceptedAsInTorch()
     {
-        Assert.Equal(0.0, new Adadelta([Param("a", 1f)], rho: 0).Defaults.Rho);
-        Assert.Equal(1.0, new Adadelta([Param("a", 1f)], rho: 1).Defaults.Rho);
+        Assert.Equal(0.0, new Adadelta([Param("a", 1f)], new AdadeltaOptions { Rho = 0 }).Defaults.Rho);
+        Assert.Equal(1.0, new Adadelta([Param("a", 1f)], new AdadeltaOptions { Rho = 1 }).Defaults.Rho);
     }
 
 }

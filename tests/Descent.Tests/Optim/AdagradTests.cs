@@ -16,7 +16,7 @@ public class AdagradTests
     {
         // G1 = 0.1 + 4, θ1 = 1 − 0.1·2/(√G1 + ε); G2 = G1 + 1, clr2 = 0.1/(1 + 0.5), θ2 = θ1 − clr2·1/(√G2 + ε)
         var p = Param("w", 1f);
-        var adagrad = new Adagrad([p], lr: 0.1, lrDecay: 0.5, initialAccumulatorValue: 0.1, eps: 1e-3);
+        var adagrad = new Adagrad([p], new AdagradOptions { Lr = 0.1, LrDecay = 0.5, InitialAccumulatorValue = 0.1, Eps = 1e-3 });
         Grad(p, 2f);
         adagrad.Step();
         double g1 = 0.1 + 4, theta1 = 1 - 0.1 * 2 / (Math.Sqrt(g1) + 1e-3);
@@ -34,7 +34,7 @@ public class AdagradTests
     {
         // g ← −g, then g ← g + λθ: g = −2 + 0.5·3 = −0.5; G = 0.25; θ = 3 − 0.1·(−0.5)/(0.5 + ε)
         var p = Param("w", 3f);
-        var adagrad = new Adagrad([p], lr: 0.1, weightDecay: 0.5, maximize: true, eps: 0);
+        var adagrad = new Adagrad([p], new AdagradOptions { Lr = 0.1, WeightDecay = 0.5, Maximize = true, Eps = 0 });
         Grad(p, 2f);
         adagrad.Step();
         Assert.Equal(3 + 0.1, p.Value[0], 6);
@@ -45,7 +45,7 @@ public class AdagradTests
     public void TheSumExistsFromConstructionAsInTorch()
     {
         // torch.optim.Adagrad fills state["sum"] with initial_accumulator_value (and step 0) in its constructor.
-        var adagrad = new Adagrad([Param("a", 1f, 2f), Param("b", 3f)], initialAccumulatorValue: 0.25);
+        var adagrad = new Adagrad([Param("a", 1f, 2f), Param("b", 3f)], new AdagradOptions { InitialAccumulatorValue = 0.25 });
         var dict = adagrad.StateDict();
         Assert.Equal(0, dict.Steps["a"]);
         Assert.Equal([0.25f, 0.25f], dict.Buffers["a.sum"].ToArray());
@@ -61,27 +61,27 @@ public class AdagradTests
     }
 
     [Fact]
-    public void FromTorchReadsTorchNames()
+    public void CatalogReadsTorchNames()
     {
-        var adagrad = Adagrad.FromTorch([Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
+        var adagrad = (Adagrad)OptimizerCatalog.Create("Adagrad", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
         {
             ["lr"] = 0.5, ["lr_decay"] = 0.1, ["weight_decay"] = 0.2, ["initial_accumulator_value"] = 0.3, ["eps"] = 1e-4, ["maximize"] = true,
         }));
         var o = adagrad.Defaults;
         Assert.Equal((0.5, 0.1, 0.2, 0.3, 1e-4, true), (o.Lr, o.LrDecay, o.WeightDecay, o.InitialAccumulatorValue, o.Eps, o.Maximize));
-        var defaults = Adagrad.FromTorch([Param("b", 1f)], TorchOptions.Empty).Defaults;
+        var defaults = ((Adagrad)OptimizerCatalog.Create("Adagrad", [Param("b", 1f)], TorchOptions.Empty)).Defaults;
         Assert.Equal((1e-2, 1e-10), (defaults.Lr, defaults.Eps));
     }
 
     // --- validation, one rule per test -------------------------------------------------------------------------
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -0.1, () => new Adagrad([Param("a", 1f)], lr: -0.1));
-    [Fact] public void NegativeLrDecayIsRejected() => AssertRejects("LrDecay", -1.0, () => new Adagrad([Param("a", 1f)], lrDecay: -1));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -1.0, () => new Adagrad([Param("a", 1f)], weightDecay: -1));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-10, () => new Adagrad([Param("a", 1f)], eps: -1e-10));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -0.1, () => new Adagrad([Param("a", 1f)], new AdagradOptions { Lr = -0.1 }));
+    [Fact] public void NegativeLrDecayIsRejected() => AssertRejects("LrDecay", -1.0, () => new Adagrad([Param("a", 1f)], new AdagradOptions { LrDecay = -1 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -1.0, () => new Adagrad([Param("a", 1f)], new AdagradOptions { WeightDecay = -1 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-10, () => new Adagrad([Param("a", 1f)], new AdagradOptions { Eps = -1e-10 }));
     [Fact]
     public void NegativeInitialAccumulatorValueIsRejected() =>
-        AssertRejects("InitialAccumulatorValue", -0.5, () => new Adagrad([Param("a", 1f)], initialAccumulatorValue: -0.5));
+        AssertRejects("InitialAccumulatorValue", -0.5, () => new Adagrad([Param("a", 1f)], new AdagradOptions { InitialAccumulatorValue = -0.5 }));
     [Fact] public void NaNLearningRateIsRejected() => AssertRejects("Lr", double.NaN, () => new AdagradOptions { Lr = double.NaN });
 
     // --- the textbook form: ε inside the square root ----------------------------------------------------------

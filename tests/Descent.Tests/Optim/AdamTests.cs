@@ -11,11 +11,11 @@ public class AdamTests
 {
     // ---- validation, as torch.optim.Adam / AdamW ----
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Adam([Param("a", 1f)], lr: -1e-3));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new Adam([Param("a", 1f)], eps: -1e-8));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Adam([Param("a", 1f)], weightDecay: -0.1));
-    [Fact] public void AdamWNegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new AdamW([Param("a", 1f)], weightDecay: -0.1));
-    [Fact] public void AdamWNegativeLearningRateIsRejected() => AssertRejects("Lr", () => new AdamW([Param("a", 1f)], lr: -1));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Adam([Param("a", 1f)], new AdamOptions { Lr = -1e-3 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new Adam([Param("a", 1f)], new AdamOptions { Eps = -1e-8 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Adam([Param("a", 1f)], new AdamOptions { WeightDecay = -0.1 }));
+    [Fact] public void AdamWNegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new AdamW([Param("a", 1f)], new AdamOptions { WeightDecay = -0.1, DecoupledWeightDecay = true }));
+    [Fact] public void AdamWNegativeLearningRateIsRejected() => AssertRejects("Lr", () => new AdamW([Param("a", 1f)], new AdamOptions { Lr = -1, WeightDecay = 0.01, DecoupledWeightDecay = true }));
 
     [Theory]
     [InlineData(-0.1)]
@@ -23,7 +23,7 @@ public class AdamTests
     [InlineData(double.NaN)]
     public void Beta1OutsideTheUnitIntervalIsRejected(double beta1)
     {
-        var e = AssertRejects("Beta1", () => new Adam([Param("a", 1f)], beta1: beta1));
+        var e = AssertRejects("Betas", () => new Adam([Param("a", 1f)], new AdamOptions { Beta1 = beta1 }));
         Assert.Contains("beta parameter at index 0", e.Message);
     }
 
@@ -33,17 +33,17 @@ public class AdamTests
     [InlineData(1.5)]
     public void Beta2OutsideTheUnitIntervalIsRejected(double beta2)
     {
-        var e = AssertRejects("Beta2", () => new Adam([Param("a", 1f)], beta2: beta2));
+        var e = AssertRejects("Betas", () => new Adam([Param("a", 1f)], new AdamOptions { Beta2 = beta2 }));
         Assert.Contains("beta parameter at index 1", e.Message);
     }
 
     [Fact]
     public void ChangingAGroupOptionIsValidated()
     {
-        var adam = new Adam([Param("a", 1f)]);
-        AssertRejects("Beta2", () => adam.Group(0).Options.Beta2 = 1);
+        var adam = new Adam([Param("a", 1f)], new AdamOptions());
+        AssertRejects("Betas", () => adam.Group(0).Options.Beta2 = 1);
         AssertRejects("Eps", () => adam.Group(0).Options.Eps = -1);
-        AssertRejects("Beta2", () => adam.Group(0).Options.Betas = (0.5, 1.0));
+        AssertRejects("Betas", () => adam.Group(0).Options.Betas = (0.5, 1.0));
         Assert.Equal((0.9, 0.999), adam.Group(0).Options.Betas);   // neither beta changed
         adam.Group(0).Options.Betas = (0.5, 0.9);
         Assert.Equal(0.5, adam.Group(0).Options.Beta1);
@@ -64,53 +64,50 @@ public class AdamTests
         var adamW = AdamOptions.AdamWDefaults();
         Assert.Equal((1e-3, 0.01), (adamW.Lr, adamW.WeightDecay));
         Assert.True(adamW.DecoupledWeightDecay);
-        Assert.Equal(0.01, new AdamW([Param("a", 1f)]).Defaults.WeightDecay);
+        Assert.Equal(0.01, new AdamW([Param("a", 1f)], AdamOptions.AdamWDefaults()).Defaults.WeightDecay);
     }
 
     [Fact]
-    public void FromTorchReadsTorchKeywordNames()
+    public void CatalogReadsTorchKeywordNames()
     {
         var o = new TorchOptions(new Dictionary<string, object>
         {
             ["lr"] = 0.01, ["betas"] = new[] { 0.8, 0.99 }, ["eps"] = 1e-6, ["weight_decay"] = 0.1,
             ["amsgrad"] = true, ["maximize"] = true, ["foreach"] = false, ["capturable"] = false, ["differentiable"] = false, ["fused"] = false,
         });
-        var adam = Adam.FromTorch([Param("a", 1f)], o);
-        o.EnsureAllUsed("Adam");
+        var adam = (Adam)OptimizerCatalog.Create("Adam", [Param("a", 1f)], o);
         var d = adam.Defaults;
         Assert.Equal((0.01, 0.8, 0.99, 1e-6, 0.1), (d.Lr, d.Beta1, d.Beta2, d.Eps, d.WeightDecay));
         Assert.True(d.Amsgrad && d.Maximize && !d.DecoupledWeightDecay);
     }
 
     [Fact]
-    public void AdamWFromTorchDefaultsToDecoupledDecayOfOneHundredth()
+    public void CatalogAdamWDefaultsToDecoupledDecayOfOneHundredth()
     {
-        var adamW = AdamW.FromTorch([Param("a", 1f)], TorchOptions.Empty);
+        var adamW = (AdamW)OptimizerCatalog.Create("AdamW", [Param("a", 1f)], TorchOptions.Empty);
         Assert.Equal(0.01, adamW.Defaults.WeightDecay);
         Assert.True(adamW.Defaults.DecoupledWeightDecay);
     }
 
     [Fact]
-    public void FromTorchRejectsOptionsTorchDoesNotHave()
+    public void CatalogRejectsOptionsTorchDoesNotHave()
     {
         var o = new TorchOptions(new Dictionary<string, object> { ["momentum"] = 0.9 });
-        Adam.FromTorch([Param("a", 1f)], o);
-        AssertRejects("momentum", () => o.EnsureAllUsed("Adam"));
+        AssertRejects("momentum", () => OptimizerCatalog.Create("Adam", [Param("a", 1f)], o));
         var w = new TorchOptions(new Dictionary<string, object> { ["fused"] = false });   // Adam has fused, AdamW has not (1.13)
-        AdamW.FromTorch([Param("a", 1f)], w);
-        AssertRejects("fused", () => w.EnsureAllUsed("AdamW"));
+        AssertRejects("fused", () => OptimizerCatalog.Create("AdamW", [Param("a", 1f)], w));
     }
 
     [Fact]
-    public void FromTorchRejectsCudaOnlyImplementations() =>
-        AssertRejects("capturable", () => Adam.FromTorch([Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["capturable"] = true })));
+    public void CatalogRejectsCudaOnlyImplementations() =>
+        AssertRejects("capturable", () => OptimizerCatalog.Create("Adam", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object> { ["capturable"] = true })));
 
     [Fact]
     public void BuffersHaveTorchsStateNames()
     {
         var a = Param("a", 1f, 2f);
         var b = Param("b", 1f, 2f);
-        var adam = new Adam([a]);
+        var adam = new Adam([a], new AdamOptions());
         adam.AddParamGroup([b], new AdamOptions { Amsgrad = true });
         a.Value.Grad = Tensor.FromArray([1f, 1f], 2);
         b.Value.Grad = Tensor.FromArray([1f, 1f], 2);
@@ -128,7 +125,7 @@ public class AdamTests
         // m₁ = (1−β₁)g₁, v₁ = (1−β₂)g₁²: m̂₁ = g₁, v̂₁ = g₁², so θ₁ = θ₀ − γ g₁/(|g₁| + ε), a step of about γ.
         const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
         var p = Param("w", 1f, -2f);
-        var adam = new Adam([p], lr: lr);
+        var adam = new Adam([p], new AdamOptions { Lr = lr });
         double[] g1 = [2, -0.5], g2 = [-1, 3], theta = [1, -2];
         p.Value.Grad = Tensor.FromArray(g1.Select(x => (float)x).ToArray(), 2);
         adam.Step();
@@ -156,7 +153,7 @@ public class AdamTests
     {
         // g = 0, λ = 0.5, θ = 2: the gradient is λθ = 1, so θ₁ = 2 − γ·1/(1 + ε).
         var p = Param("w", 2f);
-        var adam = new Adam([p], lr: 0.1, weightDecay: 0.5);
+        var adam = new Adam([p], new AdamOptions { Lr = 0.1, WeightDecay = 0.5 });
         p.Value.Grad = Tensor.FromArray([0f], 1);
         adam.Step();
         Assert.Equal(2 - 0.1 / (1 + 1e-8), p.Value[0], 6);
@@ -167,7 +164,7 @@ public class AdamTests
     {
         // θ₁ = θ₀(1 − γλ) − γ g/(|g| + ε); the decay does not enter the moments.
         var p = Param("w", 2f);
-        var adamW = new AdamW([p], lr: 0.1, weightDecay: 0.5);
+        var adamW = new AdamW([p], new AdamOptions { Lr = 0.1, WeightDecay = 0.5, DecoupledWeightDecay = true });
         p.Value.Grad = Tensor.FromArray([0.25f], 1);
         adamW.Step();
         Assert.Equal(2 * (1 - 0.1 * 0.5) - 0.1 * 0.25 / (0.25 + 1e-8), p.Value[0], 6);
@@ -184,8 +181,8 @@ public class AdamTests
         var init = Random(rng, 53, -1, 1);
         var a = Param("w", init);
         var b = Param("w", init);
-        var adam = new Adam([a], lr: 0.01, amsgrad: amsgrad, maximize: maximize);
-        var adamW = new AdamW([b], lr: 0.01, weightDecay: 0, amsgrad: amsgrad, maximize: maximize);
+        var adam = new Adam([a], new AdamOptions { Lr = 0.01, Amsgrad = amsgrad, Maximize = maximize });
+        var adamW = new AdamW([b], new AdamOptions { Lr = 0.01, WeightDecay = 0, Amsgrad = amsgrad, Maximize = maximize, DecoupledWeightDecay = true });
         for (int step = 0; step < 20; step++)
         {
             var g = Random(rng, 53, -2, 2);
@@ -202,8 +199,8 @@ public class AdamTests
     {
         var a = Param("w", 1f);
         var b = Param("w", 1f);
-        var ams = new Adam([a], lr: 0.01, amsgrad: true);
-        var plain = new Adam([b], lr: 0.01);
+        var ams = new Adam([a], new AdamOptions { Lr = 0.01, Amsgrad = true });
+        var plain = new Adam([b], new AdamOptions { Lr = 0.01 });
         float max = 0;
         float[] grads = [10f, 0.1f, 0.1f, 0.1f, 0.1f, 5f, 0.1f, 0.1f];
         foreach (var g in grads)
@@ -227,8 +224,8 @@ public class AdamTests
     {
         var a = Param("w", 0.5f, -0.5f);
         var b = Param("w", 0.5f, -0.5f);
-        var max = new Adam([a], lr: 0.01, weightDecay: 0.1, maximize: true);
-        var min = new Adam([b], lr: 0.01, weightDecay: 0.1);
+        var max = new Adam([a], new AdamOptions { Lr = 0.01, WeightDecay = 0.1, Maximize = true });
+        var min = new Adam([b], new AdamOptions { Lr = 0.01, WeightDecay = 0.1 });
         for (int i = 0; i < 5; i++)
         {
             a.Value.Grad = Tensor.FromArray([1f, -2f], 2);
@@ -247,13 +244,13 @@ public class AdamTests
         var init = Random(rng, 40, -1, 1);
         var grads = Enumerable.Range(0, 10).Select(_ => Random(rng, 40, -1, 1)).ToArray();
         var a = Param("w", init);
-        var whole = new Adam([a], lr: 0.01, amsgrad: true);
+        var whole = new Adam([a], new AdamOptions { Lr = 0.01, Amsgrad = true });
         foreach (var g in grads) { a.Value.Grad = Tensor.FromArray(g, 40); whole.Step(); }
 
         var b = Param("w", init);
-        var first = new Adam([b], lr: 0.01, amsgrad: true);
+        var first = new Adam([b], new AdamOptions { Lr = 0.01, Amsgrad = true });
         foreach (var g in grads[..5]) { b.Value.Grad = Tensor.FromArray(g, 40); first.Step(); }
-        var second = new Adam([b], lr: 0.01, amsgrad: true);
+        var second = new Adam([b], new AdamOptions { Lr = 0.01, Amsgrad = true });
         second.LoadStateDict(first.StateDict());
         foreach (var g in grads[5..]) { b.Value.Grad = Tensor.FromArray(g, 40); second.Step(); }
         Assert.Equal(a.Value.ToArray(), b.Value.ToArray());

@@ -9,22 +9,22 @@ namespace Descent.Tests.Optim;
 
 public class AdamaxTests
 {
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Adamax([Param("a", 1f)], lr: -1));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new Adamax([Param("a", 1f)], eps: -1e-8));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Adamax([Param("a", 1f)], weightDecay: -1));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Adamax([Param("a", 1f)], new AdamaxOptions { Lr = -1 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new Adamax([Param("a", 1f)], new AdamaxOptions { Eps = -1e-8 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Adamax([Param("a", 1f)], new AdamaxOptions { WeightDecay = -1 }));
 
     [Fact]
     public void BetasOutsideTheUnitIntervalAreRejected()
     {
-        Assert.Contains("index 0", AssertRejects("Beta1", () => new Adamax([Param("a", 1f)], beta1: 1)).Message);
-        Assert.Contains("index 1", AssertRejects("Beta2", () => new Adamax([Param("a", 1f)], beta2: -0.5)).Message);
+        Assert.Contains("index 0", AssertRejects("Betas", () => new Adamax([Param("a", 1f)], new AdamaxOptions { Beta1 = 1 })).Message);
+        Assert.Contains("index 1", AssertRejects("Betas", () => new Adamax([Param("a", 1f)], new AdamaxOptions { Beta2 = -0.5 })).Message);
     }
 
     [Fact]
     public void ChangingAGroupOptionIsValidated()
     {
-        var adamax = new Adamax([Param("a", 1f)]);
-        AssertRejects("Beta1", () => adamax.Group(0).Options.Beta1 = 1.2);
+        var adamax = new Adamax([Param("a", 1f)], new AdamaxOptions());
+        AssertRejects("Betas", () => adamax.Group(0).Options.Beta1 = 1.2);
         AssertRejects("Lr", () => adamax.Group(0).Options.Lr = -1);
     }
 
@@ -37,12 +37,10 @@ public class AdamaxTests
         {
             ["lr"] = 0.01, ["betas"] = new[] { 0.8, 0.99 }, ["eps"] = 1e-6, ["weight_decay"] = 0.1, ["maximize"] = true, ["foreach"] = true,
         });
-        var d = Adamax.FromTorch([Param("a", 1f)], torch).Defaults;
-        torch.EnsureAllUsed("Adamax");
+        var d = ((Adamax)OptimizerCatalog.Create("Adamax", [Param("a", 1f)], torch)).Defaults;
         Assert.Equal((0.01, 0.8, 0.99, 1e-6, 0.1, true), (d.Lr, d.Beta1, d.Beta2, d.Eps, d.WeightDecay, d.Maximize));
         var amsgrad = new TorchOptions(new Dictionary<string, object> { ["amsgrad"] = true });
-        Adamax.FromTorch([Param("a", 1f)], amsgrad);
-        AssertRejects("amsgrad", () => amsgrad.EnsureAllUsed("Adamax"));
+        AssertRejects("amsgrad", () => OptimizerCatalog.Create("Adamax", [Param("a", 1f)], amsgrad));
     }
 
     [Fact]
@@ -51,7 +49,7 @@ public class AdamaxTests
         // m₁ = (1−β₁)g, u₁ = max(0, |g| + ε): θ₁ = θ₀ − γ/(1−β₁) · m₁/u₁ = θ₀ − γ g/(|g| + ε).
         const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
         var p = Param("w", 1f, -1f);
-        var adamax = new Adamax([p], lr: lr);
+        var adamax = new Adamax([p], new AdamaxOptions { Lr = lr });
         double[] g1 = [2, -0.5], g2 = [-1, 3], theta = [1, -1];
         p.Value.Grad = Tensor.FromArray(g1.Select(x => (float)x).ToArray(), 2);
         adamax.Step();
@@ -77,7 +75,7 @@ public class AdamaxTests
     public void TheInfinityNormDecaysFromTheLargestGradient()
     {
         var p = Param("w", 0f);
-        var adamax = new Adamax([p], beta2: 0.9);
+        var adamax = new Adamax([p], new AdamaxOptions { Beta2 = 0.9 });
         float u = 0;
         foreach (var g in new[] { 10f, 0.1f, 0.1f, -0.2f })
         {
@@ -94,8 +92,8 @@ public class AdamaxTests
     {
         var a = Param("w", 0.5f);
         var b = Param("w", 0.5f);
-        var max = new Adamax([a], weightDecay: 0.1, maximize: true);
-        var min = new Adamax([b], weightDecay: 0.1);
+        var max = new Adamax([a], new AdamaxOptions { WeightDecay = 0.1, Maximize = true });
+        var min = new Adamax([b], new AdamaxOptions { WeightDecay = 0.1 });
         for (int i = 0; i < 4; i++)
         {
             a.Value.Grad = Tensor.FromArray([1.5f], 1);

@@ -27,7 +27,7 @@ public sealed class LBFGSContractTests : IDisposable
         {
             var rng = new Rng(seed);
             Model = new Sequential(new Linear(4, 5, rng), new Tanh(), new Linear(5, 2, rng));
-            Opt = new LBFGS(Model.NamedParameters(), lr: 0.5, maxIter: 4, historySize: historySize, lineSearchFn: lineSearch);
+            Opt = new LBFGS(Model.NamedParameters(), new LBFGSOptions { Lr = 0.5, MaxIter = 4, HistorySize = historySize, LineSearchFn = lineSearch });
             Closure = () =>
             {
                 long call = ++_calls;

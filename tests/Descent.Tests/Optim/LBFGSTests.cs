@@ -70,7 +70,7 @@ public class LBFGSTests
         var a = Tensor.FromArray([3f, 0.5f, 0.2f, 0.5f, 2f, -0.3f, 0.2f, -0.3f, 1f], 3, 3);
         var b = Tensor.FromArray([1f, -1f, 0.5f], 3, 1);
         var p = Param("x", [0f, 0f, 0f], 3, 1);
-        var opt = new LBFGS([p], lr: 1, maxIter: 50, lineSearchFn: lineSearch);
+        var opt = new LBFGS([p], new LBFGSOptions { Lr = 1, MaxIter = 50, LineSearchFn = lineSearch });
         // ½‖Ax − b‖² is a quadratic with minimum where Ax = b.
         var closure = Closure(p.Value, x => LeastSquares(x, a, b));
         for (int i = 0; i < 5; i++) opt.Step(closure);
@@ -83,7 +83,7 @@ public class LBFGSTests
     public void StopsAtOnceWhenTheGradientIsBelowTolerance()
     {
         var p = Param("x", [1f, 1f]);
-        var opt = new LBFGS([p]);
+        var opt = new LBFGS([p], new LBFGSOptions());
         var loss = opt.Step(Closure(p.Value, Rosenbrock));
         Assert.Equal(0f, loss.Item());
         Assert.Equal(0, opt.Iterations);
@@ -125,7 +125,7 @@ public class LBFGSTests
     [Fact]
     public void RejectsASecondParameterGroupEvenThroughTheBaseClass()
     {
-        var opt = new LBFGS([Param("x", [1f])]);
+        var opt = new LBFGS([Param("x", [1f])], new LBFGSOptions());
         var e = Assert.Throws<InvalidOperationException>(() => opt.AddParamGroup([Param("y", [1f])]));
         Assert.Equal("LBFGS doesn't support per-parameter options (parameter groups)", e.Message);
         Optimizer asBase = opt;
@@ -139,7 +139,7 @@ public class LBFGSTests
     public void StepWithoutAClosureIsAnError()
     {
         var p = Param("x", [1f, 2f]);
-        var opt = new LBFGS([p]);
+        var opt = new LBFGS([p], new LBFGSOptions());
         p.Value.Grad = Tensor.FromArray([1f, 1f], 2);
         var e = Assert.Throws<InvalidOperationException>(() => opt.Step());
         Assert.Contains("Step(closure)", e.Message);

@@ -207,6 +207,7 @@ public class ModernOptimizerTests
         Assert.Equal((1.0, (0.9, 0.999), (double?)null, 1e-8, 1e-6, 1.0, double.PositiveInfinity, 1, true),
             (p.Lr, p.Betas, p.Beta3, p.Eps, p.D0, p.DCoef, p.GrowthRate, p.SliceP, p.Decouple));
         var e = new AdEMAMixOptions();
-        Assert.Equal((1e-3, (0.9, 0.999), 0.9999, 2.0, (int?)null, (int?)null, 1e-8), (e.Lr, e.Betas, e.Beta3, e.Alpha, e.Beta3Warmup, e.AlphaWarmup, e.Eps));
+        Assert.Equal([0.9, 0.999, 0.9999], e.Betas);
+        Assert.Equal((1e-3, 0.9, 0.999, 0.9999, 2.0, (int?)null, (int?)null, 1e-8), (e.Lr, e.Beta1, e.Beta2, e.Beta3, e.Alpha, e.Beta3Warmup, e.AlphaWarmup, e.Eps));
     }
 }

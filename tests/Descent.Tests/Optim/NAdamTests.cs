@@ -11,22 +11,22 @@ public class NAdamTests
 {
     private static double Mu(double beta1, double psi, double t) => beta1 * (1 - 0.5 * Math.Pow(0.96, t * psi));
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new NAdam([Param("a", 1f)], lr: -1));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new NAdam([Param("a", 1f)], eps: -1));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new NAdam([Param("a", 1f)], weightDecay: -1));
-    [Fact] public void NegativeMomentumDecayIsRejected() => AssertRejects("MomentumDecay", () => new NAdam([Param("a", 1f)], momentumDecay: -4e-3));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new NAdam([Param("a", 1f)], new NAdamOptions { Lr = -1 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new NAdam([Param("a", 1f)], new NAdamOptions { Eps = -1 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new NAdam([Param("a", 1f)], new NAdamOptions { WeightDecay = -1 }));
+    [Fact] public void NegativeMomentumDecayIsRejected() => AssertRejects("MomentumDecay", () => new NAdam([Param("a", 1f)], new NAdamOptions { MomentumDecay = -4e-3 }));
 
     [Fact]
     public void BetasOutsideTheUnitIntervalAreRejected()
     {
-        Assert.Contains("index 0", AssertRejects("Beta1", () => new NAdam([Param("a", 1f)], beta1: -0.1)).Message);
-        Assert.Contains("index 1", AssertRejects("Beta2", () => new NAdam([Param("a", 1f)], beta2: 1)).Message);
+        Assert.Contains("index 0", AssertRejects("Betas", () => new NAdam([Param("a", 1f)], new NAdamOptions { Beta1 = -0.1 })).Message);
+        Assert.Contains("index 1", AssertRejects("Betas", () => new NAdam([Param("a", 1f)], new NAdamOptions { Beta2 = 1 })).Message);
     }
 
     [Fact]
     public void ChangingAGroupOptionIsValidated()
     {
-        var nadam = new NAdam([Param("a", 1f)]);
+        var nadam = new NAdam([Param("a", 1f)], new NAdamOptions());
         AssertRejects("MomentumDecay", () => nadam.Group(0).Options.MomentumDecay = double.NaN);
         AssertRejects("WeightDecay", () => nadam.Group(0).Options.WeightDecay = -0.1);
     }
@@ -40,8 +40,7 @@ public class NAdamTests
         {
             ["lr"] = 0.01, ["betas"] = new[] { 0.8, 0.99 }, ["eps"] = 1e-6, ["weight_decay"] = 0.1, ["momentum_decay"] = 0.01, ["foreach"] = false,
         });
-        var d = NAdam.FromTorch([Param("a", 1f)], torch).Defaults;
-        torch.EnsureAllUsed("NAdam");
+        var d = ((NAdam)OptimizerCatalog.Create("NAdam", [Param("a", 1f)], torch)).Defaults;
         Assert.Equal((0.01, 0.8, 0.99, 1e-6, 0.1, 0.01), (d.Lr, d.Beta1, d.Beta2, d.Eps, d.WeightDecay, d.MomentumDecay));
     }
 
@@ -49,8 +48,7 @@ public class NAdamTests
     public void TorchOneThirteenHasNoMaximize()
     {
         var torch = new TorchOptions(new Dictionary<string, object> { ["maximize"] = true });
-        NAdam.FromTorch([Param("a", 1f)], torch);
-        AssertRejects("maximize", () => torch.EnsureAllUsed("NAdam"));
+        AssertRejects("maximize", () => OptimizerCatalog.Create("NAdam", [Param("a", 1f)], torch));
     }
 
     [Fact]
@@ -60,7 +58,7 @@ public class NAdamTests
         // m = (1−β₁)g, v = (1−β₂)g², d = √(v/(1−β₂)) + ε = |g| + ε.
         const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8, psi = 4e-3;
         var p = Param("w", 1f, -1f);
-        var nadam = new NAdam([p], lr: lr);
+        var nadam = new NAdam([p], new NAdamOptions { Lr = lr });
         double[] g = [2, -0.5];
         p.Value.Grad = Tensor.FromArray(g.Select(x => (float)x).ToArray(), 2);
         nadam.Step();
@@ -78,7 +76,7 @@ public class NAdamTests
     public void MuProductIsTheFloat32ProductOfTheSchedule()
     {
         var p = Param("w", 1f);
-        var nadam = new NAdam([p], momentumDecay: 0.01);
+        var nadam = new NAdam([p], new NAdamOptions { MomentumDecay = 0.01 });
         float product = 1f;
         for (int t = 1; t <= 6; t++)
         {
@@ -97,15 +95,15 @@ public class NAdamTests
         var init = Random(rng, 30, -1, 1);
         var grads = Enumerable.Range(0, 8).Select(_ => Random(rng, 30, -1, 1)).ToArray();
         var a = Param("w", init);
-        var whole = new NAdam([a], lr: 0.01, weightDecay: 0.1);
+        var whole = new NAdam([a], new NAdamOptions { Lr = 0.01, WeightDecay = 0.1 });
         foreach (var g in grads) { a.Value.Grad = Tensor.FromArray(g, 30); whole.Step(); }
 
         var b = Param("w", init);
-        var first = new NAdam([b], lr: 0.01, weightDecay: 0.1);
+        var first = new NAdam([b], new NAdamOptions { Lr = 0.01, WeightDecay = 0.1 });
         foreach (var g in grads[..3]) { b.Value.Grad = Tensor.FromArray(g, 30); first.Step(); }
         var dict = first.StateDict();
         Assert.True(dict.Scalars.ContainsKey("w.mu_product"));
-        var second = new NAdam([b], lr: 0.01, weightDecay: 0.1);
+        var second = new NAdam([b], new NAdamOptions { Lr = 0.01, WeightDecay = 0.1 });
         second.LoadStateDict(dict);
         foreach (var g in grads[3..]) { b.Value.Grad = Tensor.FromArray(g, 30); second.Step(); }
         Assert.Equal(a.Value.ToArray(), b.Value.ToArray());

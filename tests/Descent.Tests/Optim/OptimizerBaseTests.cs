@@ -13,7 +13,7 @@ public class OptimizerBaseTests
     public void StateDictRoundTripsByNameAndResumesIdentically()
     {
         var a = Param("a", 1f, 2f);
-        var sgd = new Sgd([a], lr: 0.1, momentum: 0.9);
+        var sgd = new Sgd([a], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         Grad(a, 1f, -1f); sgd.Step();
         var saved = sgd.StateDict();
         var weights = a.Value.ToArray();
@@ -24,7 +24,7 @@ public class OptimizerBaseTests
         var expected = a.Value.ToArray();
 
         var b = Param("a", weights);
-        var restored = new Sgd([b], lr: 0.1, momentum: 0.9);
+        var restored = new Sgd([b], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         restored.LoadStateDict(saved);
         Grad(b, 0.5f, 0.5f); restored.Step();
         Assert.Equal(expected, b.Value.ToArray());
@@ -33,8 +33,8 @@ public class OptimizerBaseTests
     [Fact]
     public void LoadingStateForAnUnknownParameterNamesIt()
     {
-        var sgd = new Sgd([Param("a", 1f)], lr: 0.1, momentum: 0.9);
-        var other = new Sgd([Param("b", 1f)], lr: 0.1, momentum: 0.9);
+        var sgd = new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
+        var other = new Sgd([Param("b", 1f)], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         other.ParamGroups[0].Parameters[0].Value.Grad = Tensor.FromArray([1f], 1);
         other.Step();
         var e = Assert.Throws<ArgumentException>(() => sgd.LoadStateDict(other.StateDict()));
@@ -45,9 +45,9 @@ public class OptimizerBaseTests
     public void LoadingStateOfTheWrongShapeNamesTheEntry()
     {
         var small = Param("w", 1f);
-        var sgd = new Sgd([small], lr: 0.1, momentum: 0.9);
+        var sgd = new Sgd([small], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         Grad(small, 1f); sgd.Step();
-        var big = new Sgd([Param("w", 1f, 2f)], lr: 0.1, momentum: 0.9);
+        var big = new Sgd([Param("w", 1f, 2f)], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         var e = Assert.Throws<ArgumentException>(() => big.LoadStateDict(sgd.StateDict()));
         Assert.Contains("w.momentum_buffer", e.Message);
     }
@@ -57,7 +57,7 @@ public class OptimizerBaseTests
     {
         var a = Param("a", 1f);
         var b = Param("b", 1f);
-        var sgd = new Sgd([a, b], lr: 0.1);
+        var sgd = new Sgd([a, b], new SgdOptions { Lr = 0.1 });
         Grad(a, 1f); Grad(b, float.NaN);
         var e = Assert.Throws<NonFiniteGradientException>(() => sgd.Step());
         Assert.Equal("b", e.Parameter);
@@ -71,7 +71,7 @@ public class OptimizerBaseTests
         var a = Param("a", 1f);
         var b = Param("b", 1f);
         var c = Param("c", 1f);
-        var sgd = new Sgd([a], lr: 0.1);
+        var sgd = new Sgd([a], new SgdOptions { Lr = 0.1 });
         sgd.AddParamGroup([b, c]);
         Grad(a, 1f); Grad(b, float.PositiveInfinity); Grad(c, float.NaN);
         Assert.Equal("b", Assert.Throws<NonFiniteGradientException>(() => sgd.Step()).Parameter);
@@ -84,7 +84,7 @@ public class OptimizerBaseTests
         {
             var big = new NamedParameter("big", Tensor.Zeros(400_001));
             big.Value.RequiresGrad = true;
-            var sgd = new Sgd([big], lr: 0.1);
+            var sgd = new Sgd([big], new SgdOptions { Lr = 0.1 });
             var g = Tensor.Zeros(400_001);
             g[at] = float.NegativeInfinity;
             big.Value.Grad = g;
@@ -96,7 +96,7 @@ public class OptimizerBaseTests
     public void SkipStepPolicySkipsTheWholeStep()
     {
         var a = Param("a", 1f);
-        var sgd = new Sgd([a], lr: 0.1) { NonFinitePolicy = NonFinitePolicy.SkipStep };
+        var sgd = new Sgd([a], new SgdOptions { Lr = 0.1 }) { NonFinitePolicy = NonFinitePolicy.SkipStep };
         Grad(a, float.PositiveInfinity);
         sgd.Step();
         Assert.Equal(1f, a.Value[0]);
@@ -108,7 +108,7 @@ public class OptimizerBaseTests
     public void PropagatePolicyLetsNaNThrough()
     {
         var a = Param("a", 1f);
-        var sgd = new Sgd([a], lr: 0.1) { NonFinitePolicy = NonFinitePolicy.Propagate };
+        var sgd = new Sgd([a], new SgdOptions { Lr = 0.1 }) { NonFinitePolicy = NonFinitePolicy.Propagate };
         Grad(a, float.NaN);
         sgd.Step();
         Assert.True(float.IsNaN(a.Value[0]));
@@ -119,7 +119,7 @@ public class OptimizerBaseTests
     {
         var a = Param("a", 0f, 0f);
         var b = Param("b", 0f);
-        var sgd = new Sgd([a, b], lr: 1) { Clipping = GradientClipping.ByNorm(1.0) };
+        var sgd = new Sgd([a, b], new SgdOptions { Lr = 1 }) { Clipping = GradientClipping.ByNorm(1.0) };
         Grad(a, 3f, 0f); Grad(b, 4f);
         sgd.Step();
         Assert.Equal(5.0, sgd.LastGradientNorm, 6);
@@ -131,7 +131,7 @@ public class OptimizerBaseTests
     public void ClippingByValueClampsEachElement()
     {
         var a = Param("a", 0f, 0f);
-        var sgd = new Sgd([a], lr: 1) { Clipping = GradientClipping.ByValue(0.5) };
+        var sgd = new Sgd([a], new SgdOptions { Lr = 1 }) { Clipping = GradientClipping.ByValue(0.5) };
         Grad(a, 3f, -0.25f);
         sgd.Step();
         Assert.Equal([-0.5f, 0.25f], a.Value.ToArray());
@@ -148,7 +148,7 @@ public class OptimizerBaseTests
     public void WeightAverageFollowsTheExponentialRecurrenceAndSwaps()
     {
         var a = Param("a", 0f);
-        var sgd = new Sgd([a], lr: 1) { Average = new WeightAverage(0.5) };
+        var sgd = new Sgd([a], new SgdOptions { Lr = 1 }) { Average = new WeightAverage(0.5) };
         Grad(a, -2f); sgd.Step();              // θ = 2, average starts at 2
         Grad(a, -2f); sgd.Step();              // θ = 4, average = 0.5·2 + 0.5·4 = 3
         Assert.Equal(3f, sgd.Average!["a"][0]);

@@ -21,7 +21,7 @@ public class PositionalParameterTests
     public void ParametersAreNamedByPositionAsTorchNumbersThem()
     {
         var model = Network();
-        var optimizer = new Adam(model.Parameters(), lr: 0.01);
+        var optimizer = new Adam(model.Parameters(), new AdamOptions { Lr = 0.01 });
         Assert.Equal(["0", "1", "2", "3"], optimizer.ParamGroups[0].Parameters.Select(p => p.Name));
         TrainStep(model, optimizer);
         Assert.Equal(2, optimizer.StateOf("3").Buffers.Count);
@@ -32,8 +32,8 @@ public class PositionalParameterTests
     {
         var byPosition = Network();
         var byName = Network();
-        var a = new Sgd(byPosition.Parameters(), lr: 0.1, momentum: 0.9, nesterov: true);
-        var b = new Sgd(byName.NamedParameters(), lr: 0.1, momentum: 0.9, nesterov: true);
+        var a = new Sgd(byPosition.Parameters(), new SgdOptions { Lr = 0.1, Momentum = 0.9, Nesterov = true });
+        var b = new Sgd(byName.NamedParameters(), new SgdOptions { Lr = 0.1, Momentum = 0.9, Nesterov = true });
         for (int i = 0; i < 5; i++)
         {
             TrainStep(byPosition, a);
@@ -47,7 +47,7 @@ public class PositionalParameterTests
     {
         var model = Network();
         var all = model.Parameters().ToList();
-        var optimizer = new RMSprop(all.Take(2), lr: 0.01);
+        var optimizer = new RMSprop(all.Take(2), new RMSpropOptions { Lr = 0.01 });
         optimizer.AddParamGroup(all.Skip(2), new RMSpropOptions { Lr = 0.001 });
         Assert.Equal(["2", "3"], optimizer.ParamGroups[1].Parameters.Select(p => p.Name));
     }

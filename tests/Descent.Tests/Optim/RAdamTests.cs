@@ -9,22 +9,22 @@ namespace Descent.Tests.Optim;
 
 public class RAdamTests
 {
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new RAdam([Param("a", 1f)], lr: -1));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new RAdam([Param("a", 1f)], eps: -1));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new RAdam([Param("a", 1f)], weightDecay: -1));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new RAdam([Param("a", 1f)], new RAdamOptions { Lr = -1 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", () => new RAdam([Param("a", 1f)], new RAdamOptions { Eps = -1 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new RAdam([Param("a", 1f)], new RAdamOptions { WeightDecay = -1 }));
 
     [Fact]
     public void BetasOutsideTheUnitIntervalAreRejected()
     {
-        Assert.Contains("index 0", AssertRejects("Beta1", () => new RAdam([Param("a", 1f)], beta1: 1)).Message);
-        Assert.Contains("index 1", AssertRejects("Beta2", () => new RAdam([Param("a", 1f)], beta2: 2)).Message);
+        Assert.Contains("index 0", AssertRejects("Betas", () => new RAdam([Param("a", 1f)], new RAdamOptions { Beta1 = 1 })).Message);
+        Assert.Contains("index 1", AssertRejects("Betas", () => new RAdam([Param("a", 1f)], new RAdamOptions { Beta2 = 2 })).Message);
     }
 
     [Fact]
     public void ChangingAGroupOptionIsValidated()
     {
-        var radam = new RAdam([Param("a", 1f)]);
-        AssertRejects("Beta2", () => radam.Group(0).Options.Beta2 = -0.1);
+        var radam = new RAdam([Param("a", 1f)], new RAdamOptions());
+        AssertRejects("Betas", () => radam.Group(0).Options.Beta2 = -0.1);
         AssertRejects("Eps", () => radam.Group(0).Options.Eps = double.PositiveInfinity);
     }
 
@@ -37,14 +37,12 @@ public class RAdamTests
         {
             ["lr"] = 0.01, ["betas"] = new[] { 0.8, 0.99 }, ["eps"] = 1e-6, ["weight_decay"] = 0.1, ["foreach"] = false,
         });
-        var d = RAdam.FromTorch([Param("a", 1f)], torch).Defaults;
-        torch.EnsureAllUsed("RAdam");
+        var d = ((RAdam)OptimizerCatalog.Create("RAdam", [Param("a", 1f)], torch)).Defaults;
         Assert.Equal((0.01, 0.8, 0.99, 1e-6, 0.1), (d.Lr, d.Beta1, d.Beta2, d.Eps, d.WeightDecay));
         foreach (var missing in new[] { "maximize", "decoupled_weight_decay" })   // both arrived after 1.13
         {
             var extra = new TorchOptions(new Dictionary<string, object> { [missing] = true });
-            RAdam.FromTorch([Param("a", 1f)], extra);
-            AssertRejects(missing, () => extra.EnsureAllUsed("RAdam"));
+            AssertRejects(missing, () => OptimizerCatalog.Create("RAdam", [Param("a", 1f)], extra));
         }
     }
 
@@ -63,7 +61,7 @@ public class RAdamTests
         const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
         double rhoInf = 2 / (1 - b2) - 1;
         var p = Param("w", 1f);
-        var radam = new RAdam([p], lr: lr);
+        var radam = new RAdam([p], new RAdamOptions { Lr = lr });
         double theta = 1, m = 0, v = 0;
         double[] grads = [0.5, -1, 2, 0.25, -0.75, 1.5, 0.5, -2];
         for (int t = 1; t <= grads.Length; t++)

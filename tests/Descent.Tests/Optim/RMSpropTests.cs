@@ -16,7 +16,7 @@ public class RMSpropTests
     {
         // v = (1 − α)g² = 0.04, θ = 1 − η·g/(√v + ε)
         var p = Param("w", 1f);
-        var rms = new RMSprop([p], lr: 0.01, alpha: 0.99, eps: 1e-8);
+        var rms = new RMSprop([p], new RMSpropOptions { Lr = 0.01, Alpha = 0.99, Eps = 1e-8 });
         Grad(p, 2f); rms.Step();
         Assert.Equal(1 - 0.01 * 2 / (0.2 + 1e-8), p.Value[0], 6);
         Assert.Equal(0.04, rms.StateOf("w").Buffers["square_avg"][0], 7);
@@ -28,7 +28,7 @@ public class RMSpropTests
     {
         // m = (1 − α)g = 0.2, v = (1 − α)g² = 0.4, θ = 1 − η·g/(√(v − m²) + ε)
         var p = Param("w", 1f);
-        var rms = new RMSprop([p], lr: 0.01, alpha: 0.9, eps: 1e-3, centered: true);
+        var rms = new RMSprop([p], new RMSpropOptions { Lr = 0.01, Alpha = 0.9, Eps = 1e-3, Centered = true });
         Grad(p, 2f); rms.Step();
         Assert.Equal(1 - 0.01 * 2 / (Math.Sqrt(0.4 - 0.04) + 1e-3), p.Value[0], 6);
         Assert.Equal(0.2, rms.StateOf("w").Buffers["grad_avg"][0], 6);
@@ -40,7 +40,7 @@ public class RMSpropTests
         // b1 = g1/d1, θ1 = θ0 − ηb1; b2 = μb1 + g2/d2, θ2 = θ1 − ηb2
         const double lr = 0.01, alpha = 0.9, mu = 0.5, eps = 1e-8;
         var p = Param("w", 1f);
-        var rms = new RMSprop([p], lr: lr, alpha: alpha, momentum: mu, eps: eps);
+        var rms = new RMSprop([p], new RMSpropOptions { Lr = lr, Alpha = alpha, Momentum = mu, Eps = eps });
         double v = 0, b = 0, theta = 1;
         foreach (double g in new[] { 2.0, -1.0 })
         {
@@ -58,10 +58,10 @@ public class RMSpropTests
     {
         // g ← −g, then g ← g + λθ: g = −1 + 0.5·4 = 1, so the first step equals a plain one with g = 1.
         var a = Param("w", 4f);
-        var decayed = new RMSprop([a], weightDecay: 0.5, maximize: true);
+        var decayed = new RMSprop([a], new RMSpropOptions { WeightDecay = 0.5, Maximize = true });
         Grad(a, 1f); decayed.Step();
         var b = Param("w", 4f);
-        var plain = new RMSprop([b]);
+        var plain = new RMSprop([b], new RMSpropOptions());
         Grad(b, 1f); plain.Step();
         Assert.Equal(b.Value[0], a.Value[0]);
     }
@@ -76,22 +76,22 @@ public class RMSpropTests
     }
 
     [Fact]
-    public void FromTorchReadsTorchNames()
+    public void CatalogReadsTorchNames()
     {
-        var o = RMSprop.FromTorch([Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
+        var o = ((RMSprop)OptimizerCatalog.Create("RMSprop", [Param("a", 1f)], new TorchOptions(new Dictionary<string, object>
         {
             ["lr"] = 0.5, ["alpha"] = 0.9, ["eps"] = 1e-6, ["weight_decay"] = 0.1, ["momentum"] = 0.8, ["centered"] = true, ["maximize"] = true,
-        })).Defaults;
+        }))).Defaults;
         Assert.Equal((0.5, 0.9, 1e-6, 0.1, 0.8, true, true), (o.Lr, o.Alpha, o.Eps, o.WeightDecay, o.Momentum, o.Centered, o.Maximize));
     }
 
     // --- validation, one rule per test -------------------------------------------------------------------------
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -0.1, () => new RMSprop([Param("a", 1f)], lr: -0.1));
-    [Fact] public void NegativeAlphaIsRejected() => AssertRejects("Alpha", -0.5, () => new RMSprop([Param("a", 1f)], alpha: -0.5));
-    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-8, () => new RMSprop([Param("a", 1f)], eps: -1e-8));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -1.0, () => new RMSprop([Param("a", 1f)], weightDecay: -1));
-    [Fact] public void NegativeMomentumIsRejected() => AssertRejects("Momentum", -0.9, () => new RMSprop([Param("a", 1f)], momentum: -0.9));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", -0.1, () => new RMSprop([Param("a", 1f)], new RMSpropOptions { Lr = -0.1 }));
+    [Fact] public void NegativeAlphaIsRejected() => AssertRejects("Alpha", -0.5, () => new RMSprop([Param("a", 1f)], new RMSpropOptions { Alpha = -0.5 }));
+    [Fact] public void NegativeEpsIsRejected() => AssertRejects("Eps", -1e-8, () => new RMSprop([Param("a", 1f)], new RMSpropOptions { Eps = -1e-8 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", -1.0, () => new RMSprop([Param("a", 1f)], new RMSpropOptions { WeightDecay = -1 }));
+    [Fact] public void NegativeMomentumIsRejected() => AssertRejects("Momentum", -0.9, () => new RMSprop([Param("a", 1f)], new RMSpropOptions { Momentum = -0.9 }));
     [Fact]
     public void MovingAverageFormWithMomentumOneIsRejected() =>
         AssertRejects("Momentum", 1.0, () => new RMSprop([Param("a", 1f)], new RMSpropOptions { Momentum = 1, Form = MomentumForm.Ema }));

@@ -14,7 +14,7 @@ public class SgdTests
     {
         // v1 = g1, θ1 = θ0 − η v1; v2 = μ v1 + g2, θ2 = θ1 − η v2 (PyTorch's form, seed 000's equations 3–4)
         var p = Param("w", 1f);
-        var sgd = new Sgd([p], lr: 0.1, momentum: 0.9);
+        var sgd = new Sgd([p], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         p.Value.Grad = Tensor.FromArray([2f], 1);
         sgd.Step();
         Assert.Equal(1f - 0.1f * 2f, p.Value[0], 6);
@@ -30,7 +30,7 @@ public class SgdTests
     {
         var a = Param("a", 1f);
         var b = Param("b", 1f);
-        var sgd = new Sgd([a, b], lr: 0.5);
+        var sgd = new Sgd([a, b], new SgdOptions { Lr = 0.5 });
         a.Value.Grad = Tensor.FromArray([1f], 1);
         sgd.Step();
         Assert.Equal(0.5f, a.Value[0]);
@@ -42,7 +42,7 @@ public class SgdTests
     public void ZeroGradSetsToNoneByDefault()
     {
         var a = Param("a", 1f);
-        var sgd = new Sgd([a], lr: 0.5);
+        var sgd = new Sgd([a], new SgdOptions { Lr = 0.5 });
         a.Value.Grad = Tensor.FromArray([1f], 1);
         sgd.ZeroGrad(setToNone: false);
         Assert.Equal(0f, a.Value.Grad![0]);
@@ -50,27 +50,27 @@ public class SgdTests
         Assert.Null(a.Value.Grad);
     }
 
-    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Sgd([Param("a", 1f)], lr: -0.1));
-    [Fact] public void NaNLearningRateIsRejected() => AssertRejects("Lr", () => new Sgd([Param("a", 1f)], lr: double.NaN));
-    [Fact] public void NegativeMomentumIsRejected() => AssertRejects("Momentum", () => new Sgd([Param("a", 1f)], lr: 0.1, momentum: -0.5));
-    [Fact] public void NegativeDampeningIsRejected() => AssertRejects("Dampening", () => new Sgd([Param("a", 1f)], lr: 0.1, dampening: -1));
-    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Sgd([Param("a", 1f)], lr: 0.1, weightDecay: -1));
-    [Fact] public void NesterovWithoutMomentumIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], lr: 0.1, nesterov: true));
-    [Fact] public void NesterovWithDampeningIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true));
-    [Fact] public void EmptyParameterListIsRejected() => AssertRejects("parameters", () => new Sgd(Array.Empty<NamedParameter>(), lr: 0.1));
+    [Fact] public void NegativeLearningRateIsRejected() => AssertRejects("Lr", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = -0.1 }));
+    [Fact] public void NaNLearningRateIsRejected() => AssertRejects("Lr", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = double.NaN }));
+    [Fact] public void NegativeMomentumIsRejected() => AssertRejects("Momentum", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1, Momentum = -0.5 }));
+    [Fact] public void NegativeDampeningIsRejected() => AssertRejects("Dampening", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1, Dampening = -1 }));
+    [Fact] public void NegativeWeightDecayIsRejected() => AssertRejects("WeightDecay", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1, WeightDecay = -1 }));
+    [Fact] public void NesterovWithoutMomentumIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1, Nesterov = true }));
+    [Fact] public void NesterovWithDampeningIsRejected() => AssertRejects("Nesterov", () => new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1, Momentum = 0.9, Dampening = 0.1, Nesterov = true }));
+    [Fact] public void EmptyParameterListIsRejected() => AssertRejects("parameters", () => new Sgd(Array.Empty<NamedParameter>(), new SgdOptions { Lr = 0.1 }));
 
     [Fact]
     public void AParameterInTwoGroupsIsRejected()
     {
         var a = Param("a", 1f);
-        var sgd = new Sgd([a], lr: 0.1);
+        var sgd = new Sgd([a], new SgdOptions { Lr = 0.1 });
         AssertRejects("parameters", () => sgd.AddParamGroup([a]));
     }
 
     [Fact]
     public void ChangingAGroupOptionIsValidated()
     {
-        var sgd = new Sgd([Param("a", 1f)], lr: 0.1);
+        var sgd = new Sgd([Param("a", 1f)], new SgdOptions { Lr = 0.1 });
         AssertRejects("Lr", () => sgd.Group(0).Options.Lr = -1);
         sgd.Group(0).Options.Lr = 0.01;
         Assert.Equal(0.01, sgd.Group(0).Options.Lr);

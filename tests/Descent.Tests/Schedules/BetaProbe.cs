@@ -43,7 +43,7 @@ internal static class Probes
 {
     public static Sgd Sgd(double lr = 0.1, double momentum = 0.9, params double[] moreGroupLrs)
     {
-        var sgd = new Sgd([Descent.Conformance.ScheduleReplay.Parameter(0)], lr: lr, momentum: momentum);
+        var sgd = new Sgd([Descent.Conformance.ScheduleReplay.Parameter(0)], new SgdOptions { Lr = lr, Momentum = momentum });
         for (int g = 0; g < moreGroupLrs.Length; g++)
             sgd.AddParamGroup([Descent.Conformance.ScheduleReplay.Parameter(g + 1)], new SgdOptions { Lr = moreGroupLrs[g], Momentum = momentum });
         return sgd;

@@ -11,7 +11,7 @@ public class TensorArenaTests
         var rng = new Rng(4);
         var model = new Sequential(new Linear(6, 5, rng), new Tanh(), new Dropout(0.2f, rng), new Linear(5, 3, rng));
         var block = ParameterBlock.Flatten(model);
-        var sgd = new Sgd(model.NamedParameters(), lr: 0.1, momentum: 0.9);
+        var sgd = new Sgd(model.NamedParameters(), new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         var arena = new TensorArena();
         var x = Tensor.Uniform(rng, -1, 1, 4, 6);
         int[] labels = [0, 2, 1, 2];

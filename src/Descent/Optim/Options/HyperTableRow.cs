@@ -72,8 +72,10 @@ public sealed class HyperTableRow
         switch (value)
         {
             case double d: Must.Require(d, Name, Noun); break;
-            case int i: Must.Require(i, Name, Noun); break;
-            case long l: Must.Require(l, Name, Noun); break;
+            case int i when !Must.Holds(i):
+                throw new ArgumentOutOfRangeException(Name, i, $"{Noun} must be {Must.IntegerText()}");
+            case long l when !Must.Holds(l):
+                throw new ArgumentOutOfRangeException(Name, l, $"{Noun} must be {Must.IntegerText()}");
             case ValueTuple<double, double> (var a, var b):
                 Must.Require(a, Name, $"{Noun} at index 0");
                 Must.Require(b, Name, $"{Noun} at index 1");

@@ -50,6 +50,19 @@ public static class MustExtensions
         _ => "",
     };
 
+    /// <summary>
+    /// The range in words for an integer hyper-parameter ("an integer >= 1"); the unit intervals read as for numbers.
+    /// </summary>
+    public static string IntegerText(this Must must) => must switch
+    {
+        Must.BeFinite => "an integer",
+        Must.BeNonNegative => "an integer >= 0",
+        Must.BePositive => "an integer > 0",
+        Must.BeNonPositive => "an integer <= 0",
+        Must.BeAtLeastOne => "an integer >= 1",
+        _ => must.Text(),
+    };
+
     /// <summary>True when <paramref name="value"/> lies in the range.</summary>
     public static bool Holds(this Must must, double value) => must switch
     {

@@ -142,6 +142,9 @@ public sealed class TorchOptions
             throw new InvalidOptionException(unknown[0], _values[unknown[0]], $"{optimizer} has no option '{unknown[0]}'; its options: {string.Join(", ", _known)}", optimizer);
     }
 
+    /// <summary>True when the optimizer read (or looked for) keyword <paramref name="key"/>.</summary>
+    internal bool WasRead(string key) => _known.Contains(key);
+
     /// <summary>The value given for <paramref name="key"/>, or null.</summary>
     public object? ValueOf(string key) => _values.TryGetValue(key, out var v) ? v : null;
 
