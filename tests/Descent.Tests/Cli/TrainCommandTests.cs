@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Descent.Cli;
+using Descent.Optim;
 
 namespace Descent.Tests.Cli;
 
@@ -12,6 +13,19 @@ public class TrainCommandTests
         Assert.Equal(ExitCodes.Success, r.ExitCode);
         foreach (var option in new[] { "--problem", "--optimizer", "--lr", "--momentum", "--epochs", "--batch-size", "--seed", "--threads", "--data" })
             Assert.Contains(option, r.Output);
+    }
+
+    [Fact]
+    public void TheOptimizerOptionsHelpNamesTheOptimizersWhoseTableHasTheKeyword()
+    {
+        var r = CliRunner.Run("train", "--help");
+        Assert.Equal(ExitCodes.Success, r.ExitCode);
+        string line = r.Output.Split('\n').Single(l => l.TrimStart().StartsWith("--nesterov", StringComparison.Ordinal));
+        var having = OptimizerCatalog.BuiltInNames.Where(n => OptimizerCatalog.DefaultsOf(n)!.Table.FindKeyword("nesterov") is not null).ToList();
+        Assert.NotEmpty(having);
+        Assert.Contains("keyword nesterov of", line);
+        foreach (var name in having) Assert.Contains(name.ToLowerInvariant(), line);
+        Assert.DoesNotContain("adam,", line);
     }
 
     [Theory]
