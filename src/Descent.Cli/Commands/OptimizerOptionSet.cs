@@ -30,7 +30,7 @@ internal sealed class OptimizerOptionSet
         Flag("--maximize", "maximize", "Maximize the objective");
         _extra = new Option<string[]>("--opt")
         {
-            Description = "Any other torch option as NAME=VALUE, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2 (repeatable)",
+            Description = "Any other torch option as NAME=VALUE: a number, true/false, numbers as A,B or a name, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2, --opt optimizer=adam (repeatable)",
             AllowMultipleArgumentsPerToken = false,
         };
         foreach (var (option, _) in _options) command.Add(option);
@@ -121,14 +121,10 @@ internal sealed class OptimizerOptionSet
         throw new CliUsageException($"invalid {option}: expected two numbers as A,B (got '{text}')");
     }
 
-    private static object ParseValue(string name, string text)
-    {
-        if (text is "true" or "false") return text == "true";
-        if (TryNumber(text, out var number)) return number;
-        if (text.Contains(',')) return ParsePair($"--opt {name}", text);
-        if (text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return text;   // a name, e.g. line_search_fn=strong_wolfe
-        throw new CliUsageException($"invalid --opt {name}: '{text}' is not a number, a pair A,B, true, false or a name");
-    }
+    /// <summary>A value of <c>--opt</c>, read as the optimizer lists read theirs (<see cref="TorchOptions.TryParseValue"/>).</summary>
+    private static object ParseValue(string name, string text) =>
+        TorchOptions.TryParseValue(text, out var value, out var problem) ? value!
+            : throw new CliUsageException($"invalid --opt {name}: '{text}' {problem}");
 
     private static bool TryNumber(string text, out double value) => InvariantNumber.TryParse(text, out value);
 }
