@@ -26,6 +26,7 @@ internal static class CompareCommand
         {
             Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...][ | SCHEDULE ...]; ...\", e.g. \"sgd:lr=0.1; momentum=sgd:lr=0.05,momentum=0.9; adam:lr=1e-3\"; " +
                 $"NAME: {string.Join(", ", OptimizerList.Names)}; a preset ({string.Join(", ", Presets.Names)}) may stand for several. " +
+                "VALUE: a number, true/false, a pair (a,b) or a name, e.g. lookahead:lr=0.001,optimizer=adam. " +
                 "Each SCHEDULE (in the --schedule syntax of descent train) drives a hyper-parameter of its entry: " +
                 "\"ramp=sgd:lr=0.05,momentum=0.5 | momentum=ramp:start=0.5,end=0.9@epoch; cosine=sgd:lr=0.05,momentum=0.9 | cosine@step\"",
         };

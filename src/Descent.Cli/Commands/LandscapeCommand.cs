@@ -18,7 +18,7 @@ internal static class LandscapeCommand
         var function = new Option<string>("--function") { Description = $"The function: {string.Join(", ", SurfaceCatalog.Names)}", DefaultValueFactory = _ => "rosenbrock" };
         var optimizers = new Option<string?>("--optimizers")
         {
-            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\" (default: the lecture notes' seven; sgd, momentum and nesterov share one " +
+            Description = "Optimizers as \"[LABEL=]NAME[:KEY=VALUE,...]; ...\", VALUE a number, true/false, a pair (a,b) or a name (\"lookahead:lr=0.001,optimizer=adam\") (default: the lecture notes' seven; sgd, momentum and nesterov share one " +
                 "learning rate chosen for the function, the adaptive methods take rates of their own; \"lectures\" in the list stands for them)",
         };
         var steps = new Option<int?>("--steps") { Description = "Steps of each optimizer [default: 100 on the quadratic, 300 on the others]" };

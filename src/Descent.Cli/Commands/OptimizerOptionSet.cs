@@ -30,7 +30,7 @@ internal sealed class OptimizerOptionSet
         Flag("--maximize", "maximize");
         _extra = new Option<string[]>("--opt")
         {
-            Description = "Any other keyword of the optimizer as NAME=VALUE, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2, --opt form=sutskever (repeatable); `descent explain OPTIMIZER` lists its keywords with defaults and ranges",
+            Description = "Any other keyword of the optimizer as NAME=VALUE: a number, true/false, numbers as A,B or a name, e.g. --opt lr_decay=0.01, --opt etas=0.5,1.2, --opt form=sutskever, --opt optimizer=adam (repeatable); `descent explain OPTIMIZER` lists its keywords with defaults and ranges",
             AllowMultipleArgumentsPerToken = false,
         };
         foreach (var (option, _) in _options) command.Add(option);
@@ -137,14 +137,10 @@ internal sealed class OptimizerOptionSet
         throw new CliUsageException($"invalid {option}: expected two numbers as A,B (got '{text}')");
     }
 
-    private static object ParseValue(string name, string text)
-    {
-        if (text is "true" or "false") return text == "true";
-        if (TryNumber(text, out var number)) return number;
-        if (text.Contains(',')) return ParsePair($"--opt {name}", text);
-        if (text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return text;   // a name, e.g. line_search_fn=strong_wolfe
-        throw new CliUsageException($"invalid --opt {name}: '{text}' is not a number, a pair A,B, true, false or a name");
-    }
+    /// <summary>A value of <c>--opt</c>, read as the optimizer lists read theirs (<see cref="TorchOptions.TryParseValue"/>).</summary>
+    private static object ParseValue(string name, string text) =>
+        TorchOptions.TryParseValue(text, out var value, out var problem) ? value!
+            : throw new CliUsageException($"invalid --opt {name}: '{text}' {problem}");
 
     private static bool TryNumber(string text, out double value) => InvariantNumber.TryParse(text, out value);
 }

@@ -14,7 +14,9 @@ namespace Descent.Lab.Compare;
 /// <para>NAME is a torch.optim optimizer (any case: sgd, adam, rmsprop, ...), one of the named variants
 /// <c>momentum</c> (sgd with momentum 0.9) and <c>nesterov</c> (sgd with Nesterov momentum 0.9), or a preset such
 /// as <c>lectures</c> standing alone for several entries. KEY is a torch keyword (lr, momentum, betas,
-/// weight_decay, ...); VALUE a number, true/false, or a pair written (a,b) or [a,b].</para>
+/// weight_decay, ...); VALUE a number, true/false, a pair written (a,b) or [a,b], or a name such as the inner
+/// optimizer of a wrapper ("lookahead:lr=0.001,optimizer=adam"), read as <c>descent train --opt</c> reads it
+/// (<see cref="TorchOptions.TryParseValue"/>).</para>
 /// <para>Each SCHEDULE after a '|' drives a hyper-parameter of that entry during the run, in the syntax of
 /// <c>descent train --schedule</c> (<see cref="ScheduleSpec.Parse"/>): <c>[TARGET=]NAME[:KEY=VALUE,...][@step|@epoch]</c>.</para>
 /// <para>LABEL defaults to NAME; when two entries would share a label, each takes its options as well, such as
@@ -176,25 +178,10 @@ public static class OptimizerList
         }
     }
 
-    private static object ParseValue(string entry, string key, string text)
-    {
-        if (text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
-        if (text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
-        if (TryNumber(text, out double number)) return number;
-        if (text.Length >= 2 && (text[0], text[^1]) is ('(', ')') or ('[', ']'))
-        {
-            var parts = text[1..^1].Split(',');
-            var numbers = new double[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-                if (!TryNumber(parts[i], out numbers[i]))
-                    throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} holds '{parts[i].Trim()}', not a number");
-            return numbers;
-        }
-        if (key == "line_search_fn") return text;   // LBFGS's only text option
-        throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} is not a number, true/false or a pair (a,b)");
-    }
-
-    private static bool TryNumber(string text, out double value) => InvariantNumber.TryParse(text, out value);
+    /// <summary>A value, read as <c>descent train --opt</c> reads it (<see cref="TorchOptions.TryParseValue"/>).</summary>
+    private static object ParseValue(string entry, string key, string text) =>
+        TorchOptions.TryParseValue(text, out var value, out var problem) ? value!
+            : throw new ArgumentException($"invalid optimizer entry '{entry}': {key}={text} {problem}");
 
     internal static string FormatValue(object value) => value switch
     {

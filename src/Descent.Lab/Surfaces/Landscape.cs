@@ -93,15 +93,19 @@ public sealed class Landscape
 
     /// <summary>
     /// The legend text of an entry: its label with the learning rate and, when it has one, the momentum, such as
-    /// "momentum (lr 0.012, μ 0.9)" or "adam (lr 0.1)". Options left out are read from the optimizer's defaults.
+    /// "momentum (lr 0.012, μ 0.9)" or "adam (lr 0.1)"; a wrapper names the optimizer it wraps first, as in
+    /// "lookahead (adam, lr 0.001)". Options left out are read from the optimizer's defaults.
     /// </summary>
     public static string LegendText(OptimizerEntry entry)
     {
         var probe = Tensors.Tensor.Zeros(2);
         probe.RequiresGrad = true;
-        var options = entry.Spec.Create([new Nn.NamedParameter("probe", probe)]).DefaultOptions;
-        var text = new StringBuilder(entry.Label).Append(" (lr ").Append(Number(options.Lr));
-        double momentum = options is Optim.IMomentumOptions s ? s.Momentum : 0;
+        var created = entry.Spec.Create([new Nn.NamedParameter("probe", probe)]);
+        var inner = (created as Optim.IOptimizerWrapper)?.Inner;
+        var text = new StringBuilder(entry.Label).Append(" (");
+        if (inner is not null) text.Append(inner.GetType().Name.ToLowerInvariant()).Append(", ");
+        text.Append("lr ").Append(Number(created.DefaultOptions.Lr));
+        double momentum = (inner ?? created).DefaultOptions is Optim.IMomentumOptions s ? s.Momentum : 0;
         if (entry.Spec.Options.TryGetValue("momentum", out var m) && m is double given) momentum = given;
         if (momentum > 0) text.Append(", μ ").Append(Number(momentum));
         return text.Append(')').ToString();

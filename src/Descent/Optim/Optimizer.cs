@@ -273,7 +273,7 @@ public abstract class Optimizer
         {
             if (state.IsEmpty) continue;
             result.Steps[name] = state.Step;
-            foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.Clone();
+            foreach (var (buffer, value) in state.Buffers) result.Buffers[$"{name}.{buffer}"] = value.CloneOwned();
             foreach (var (scalar, value) in state.Scalars) result.Scalars[$"{name}.{scalar}"] = value;
         }
         for (int g = 0; g < _groups.Count; g++)
@@ -372,7 +372,7 @@ public abstract class Optimizer
         foreach (var (key, value) in dict.Buffers)
         {
             int dot = key.LastIndexOf('.');
-            _state[key[..dot]].Set(key[(dot + 1)..], value.Clone());
+            _state[key[..dot]].Set(key[(dot + 1)..], value.CloneOwned());
         }
         foreach (var (key, value) in dict.Scalars)
         {

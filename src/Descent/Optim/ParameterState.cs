@@ -38,13 +38,15 @@ public sealed class ParameterState
 
     /// <summary>
     /// The buffer <paramref name="name"/>, created with every element equal to <paramref name="initialValue"/> on
-    /// first use, with the parameter's shape.
+    /// first use, with the parameter's shape. Its storage is its own even when created during a training step with a
+    /// <see cref="TensorArena"/> active (SAM's "old_p", made between its two evaluations): the arena would hand it out
+    /// again to the next step's temporaries.
     /// </summary>
     public Tensor Buffer(string name, float initialValue = 0f)
     {
         if (!_buffers.TryGetValue(name, out var buffer))
         {
-            buffer = Tensor.Full(initialValue, _shape.ToArray());
+            buffer = Tensor.FullOwned(initialValue, _shape);   // never from the trainer's arena: it outlives the step
             _buffers[name] = buffer;
         }
         return buffer;
@@ -59,7 +61,7 @@ public sealed class ParameterState
     {
         if (!_buffers.TryGetValue(name, out var buffer))
         {
-            buffer = Tensor.Full(initialValue, shape);
+            buffer = Tensor.FullOwned(initialValue, new Shape(shape));
             _buffers[name] = buffer;
         }
         return buffer;

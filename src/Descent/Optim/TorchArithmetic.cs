@@ -2,8 +2,9 @@ namespace Descent.Optim;
 
 /// <summary>
 /// The float32 roundings of the torch 1.13 CPU kernels (its AVX2 build, as the recordings were made) that the reference implementations of the modern optimizers
-/// go through (see tests/Descent.Tests/Conformance/Fixtures/modern/README.md): <c>lerp</c>'s two formulas and the
-/// order in which a 2-norm sums its squares. Replaying them is what makes the recordings match bit for bit.
+/// go through (see tests/Descent.Tests/Conformance/Fixtures/modern/README.md): <c>lerp</c>'s two formulas, the
+/// order in which a 2-norm sums its squares and, for <c>torch.dot</c>, OpenBLAS's <c>sdot</c>. Replaying them is what
+/// makes the recordings match bit for bit.
 /// </summary>
 internal static class TorchArithmetic
 {
@@ -151,26 +152,49 @@ internal static class TorchArithmetic
     private static int CeilLog2(int x) => x <= 2 ? 1 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(x - 1));
 
     /// <summary>
-    /// <c>torch.dot</c> of two float32 vectors as OpenBLAS's Haswell <c>sdot</c> sums it: blocks of 32 into four
-    /// 8-lane fused accumulators, each folded high half onto low, the four added pairwise and the last four lanes
-    /// by two horizontal adds; then the tail, product by product.
+    /// <c>torch.dot</c> of two float32 vectors as torch 1.13 computed it for the recordings: ATen's CPU <c>dot</c>
+    /// calls BLAS <c>sdot_</c>, here OpenBLAS 0.3.21 (Debian's libtorch 1.13.1 over <c>libblas.so.3</c>), whose
+    /// DYNAMIC_ARCH picks the Cooperlake kernels on the recording CPU (AMD Zen 4: AVX-512 with BF16). Its
+    /// <c>sdot</c> (<c>kernel/x86_64/sdot.c</c> with <c>sdot_microk_skylakex-2.c</c>, compiled with FMA contraction):
+    /// the first n &amp; −32 elements in a vector kernel — blocks of 64 into four 16-lane fused accumulators, each
+    /// folded to 8 lanes (low half + high half), then blocks of 32 into the same four 8-lane accumulators; the four
+    /// added in order ((a₀ + a₁) + a₂) + a₃, that folded to 4 lanes (low + high) and summed by two horizontal adds,
+    /// (h₀ + h₁) + (h₂ + h₃), to a float. The other n mod 32 products are rounded to float one by one and summed
+    /// in <em>double</em> from 0; the kernel's float is added to that double, and the result rounded to float once.
     /// </summary>
+    /// <remarks>
+    /// The double tail is the same on every x86-64 kernel of that OpenBLAS; the vector part is not: on a CPU without
+    /// AVX-512 (Haswell and Zen 1–3 kernels) each 8-lane accumulator is folded to 4 lanes first and the four are added
+    /// pairwise, (a₀ + a₁) + (a₂ + a₃). That order (verified there against <c>torch.dot</c> and <c>sdot_</c>, bit
+    /// for bit on thousands of vectors) does not reproduce the recordings; this one does, on every recorded step of
+    /// Prodigy's (vectors of 1, 7, 33 and 51 elements, so the 64-blocks are not exercised by them).
+    /// </remarks>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         int n = x.Length, blocked = n & ~31;
-        float dot = 0;
-        if (blocked > 0)
-        {
-            Span<float> acc = stackalloc float[32];
-            acc.Clear();
-            for (int i = 0; i < blocked; i += 32)
-                for (int j = 0; j < 32; j++) acc[j] = MathF.FusedMultiplyAdd(x[i + j], y[i + j], acc[j]);
-            Span<float> c = stackalloc float[4];
-            for (int j = 0; j < 4; j++)
-                c[j] = ((acc[j] + acc[j + 4]) + (acc[8 + j] + acc[12 + j])) + ((acc[16 + j] + acc[20 + j]) + (acc[24 + j] + acc[28 + j]));
-            dot = (c[0] + c[1]) + (c[2] + c[3]);
-        }
-        for (int i = blocked; i < n; i++) dot += y[i] * x[i];
-        return dot;
+        float kernel = blocked > 0 ? DotKernel(x, y, blocked) : 0f;
+        double tail = 0;
+        for (int i = blocked; i < n; i++) tail += (float)(y[i] * x[i]);   // each product rounded to float, summed in double
+        return (float)(tail + kernel);
+    }
+
+    /// <summary>The vector part of <see cref="Dot"/> over the first <paramref name="blocked"/> (a multiple of 32) elements.</summary>
+    private static float DotKernel(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int blocked)
+    {
+        Span<float> wide = stackalloc float[64];     // four 16-lane accumulators
+        Span<float> acc = stackalloc float[32];      // four 8-lane accumulators
+        wide.Clear();
+        int i = 0;
+        for (; i < (blocked & ~63); i += 64)
+            for (int j = 0; j < 64; j++) wide[j] = MathF.FusedMultiplyAdd(x[i + j], y[i + j], wide[j]);
+        for (int k = 0; k < 4; k++)
+            for (int l = 0; l < 8; l++) acc[8 * k + l] = wide[16 * k + l] + wide[16 * k + 8 + l];
+        for (; i < blocked; i += 32)
+            for (int j = 0; j < 32; j++) acc[j] = MathF.FusedMultiplyAdd(x[i + j], y[i + j], acc[j]);
+        Span<float> sum = stackalloc float[8];
+        for (int l = 0; l < 8; l++) sum[l] = ((acc[l] + acc[8 + l]) + acc[16 + l]) + acc[24 + l];
+        Span<float> half = stackalloc float[4];
+        for (int l = 0; l < 4; l++) half[l] = sum[l] + sum[4 + l];
+        return (half[0] + half[1]) + (half[2] + half[3]);
     }
 }

@@ -53,6 +53,26 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>
+    /// A tensor with every element equal to <paramref name="value"/> whose storage never comes from a
+    /// <see cref="TensorArena"/>, even while one is active: for state that outlives the step that creates it, such
+    /// as an optimizer's buffers (an arena hands a step's buffers out again to the next step's temporaries).
+    /// </summary>
+    internal static Tensor FullOwned(float value, Shape shape)
+    {
+        var t = new Tensor(TensorArena.AllocateOwned(shape.Size), 0, shape);
+        t.Span.Fill(value);
+        return t;
+    }
+
+    /// <summary>A copy of this tensor whose storage never comes from a <see cref="TensorArena"/> (see <see cref="FullOwned"/>).</summary>
+    internal Tensor CloneOwned()
+    {
+        var t = new Tensor(TensorArena.AllocateOwned(Length), 0, Shape);
+        Span.CopyTo(t.Span);
+        return t;
+    }
+
     /// <summary>A new tensor whose contents are unspecified; every element must be written before it is read.</summary>
     internal static Tensor Uninitialized(Shape shape) => new(TensorArena.Allocate(shape.Size), 0, shape);
 

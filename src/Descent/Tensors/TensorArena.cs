@@ -4,7 +4,8 @@ namespace Descent.Tensors;
 /// Recycles the buffers of short-lived tensors across identical steps, so a training loop allocates nothing after
 /// its first step. While an arena is active on a thread, new tensors made by operations on that thread take their
 /// storage from it in order; <see cref="Reset"/> hands the same buffers out again, in the same order, to the next
-/// step. Parameters and their gradients never come from an arena.
+/// step. Parameters, their gradients and optimizer state (<see cref="Optim.ParameterState.Buffer(string, float)"/>)
+/// never come from an arena.
 /// </summary>
 /// <remarks>
 /// A tensor made inside the arena is valid only until the next <see cref="Reset"/>: read what you need (the loss

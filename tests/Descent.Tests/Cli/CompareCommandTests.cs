@@ -183,6 +183,28 @@ public sealed class LandscapeCommandTests : IDisposable
         Assert.Equal(9, doc.Descendants().Count(e => (string?)e.Attribute("class") == "path"));
     }
 
+    [Fact]
+    public void AnOptimizerListTakesTextOptionsSuchAsLookaheadsInnerOptimizer()
+    {
+        string svg = Path.Combine(_dir, "la.svg"), csv = Path.Combine(_dir, "la.csv");
+        var r = CliRunner.Run("landscape", "--function", "rosenbrock", "--steps", "50", "--output", svg, "--csv", csv,
+            "--optimizers", "adam:lr=0.05; lookahead:lr=0.001,optimizer=adam; sam:base_optimizer=adam,lr=0.05,rho=0.01");
+        Assert.True(r.ExitCode == ExitCodes.Success, r.Error);
+        foreach (string label in new[] { "adam", "lookahead", "sam" })
+            Assert.Contains(r.Output.Split('\n'), l => l.StartsWith(label + " ", StringComparison.Ordinal));
+        string text = File.ReadAllText(svg);
+        Assert.Contains("lookahead (adam, lr 0.001)", text);
+        Assert.Contains("sam (adam, lr 0.05)", text);
+        var doc = System.Xml.Linq.XDocument.Parse(text);
+        Assert.Equal(3 + 3, doc.Descendants().Count(e => (string?)e.Attribute("class") == "path"));
+        // Lookahead(Adam) at lr 0.001 moves far less than Adam at 0.05: its own path, not a default SGD's.
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
+        var last = rows.Where(c => c[1] == "50").ToDictionary(c => c[0], c => (X: double.Parse(c[2], CultureInfo.InvariantCulture), Y: double.Parse(c[3], CultureInfo.InvariantCulture)));
+        var first = rows.First(c => c[0] == "lookahead" && c[1] == "0");
+        double moved = Math.Abs(last["lookahead"].X - double.Parse(first[2], CultureInfo.InvariantCulture));
+        Assert.InRange(moved, 1e-4, 0.05);
+    }
+
     [Theory]
     [InlineData("known functions: rosenbrock, beale, booth, rastrigin, saddle, quadratic", "--function", "himmelblau")]
     [InlineData("invalid --start", "--start", "1")]

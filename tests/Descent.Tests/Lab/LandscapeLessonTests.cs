@@ -86,6 +86,8 @@ public class LandscapeLessonTests
         // An option left out is shown with the optimizer's default (torch's Adam: lr 1e-3).
         Assert.Equal("a (lr 0.001)", Landscape.LegendText(OptimizerList.Parse("a=adam")[0]));
         Assert.Equal("m (lr 0.1, μ 0.5)", Landscape.LegendText(OptimizerList.Parse("m=sgd:lr=0.1,momentum=0.5")[0]));
+        Assert.Equal("lookahead (adam, lr 0.001)", Landscape.LegendText(OptimizerList.Parse("lookahead:lr=0.001,optimizer=adam")[0]));
+        Assert.Equal("la (sgd, lr 0.1, μ 0.9)", Landscape.LegendText(OptimizerList.Parse("la=lookahead:lr=0.1,momentum=0.9")[0]));
     }
 
     [Fact]

@@ -50,7 +50,9 @@ public class OptimizerListTests
     [InlineData("adamx:lr=0.1", "unknown optimizer 'adamx' (did you mean 'adam'?); known optimizers: sgd, adagrad, adadelta, rmsprop, rprop, asgd, adam, adamw, adamax, nadam, radam")]
     [InlineData("Adamx", "momentum, nesterov; presets: lectures")]
     [InlineData("sgd:lr=0.1,betas=(0.9,0.99)", "optimizer 'sgd': betas=0.9,0.99: SGD has no option 'betas'")]
-    [InlineData("adam:lr=fast", "adam:lr=fast': lr=fast is not a number")]
+    [InlineData("adam:lr=fast", "optimizer 'adam': lr=fast: must be a number")]
+    [InlineData("lookahead:optimizer=ad-am", "optimizer=ad-am is not a number, true/false, numbers as (a,b) or [a,b], or a name")]
+    [InlineData("lookahead:optimizer=adamx", "optimizer 'lookahead'")]
     [InlineData("adam:lr", "expected KEY=VALUE")]
     [InlineData("sgd", "optimizer 'sgd': lr: a value is required")]
     [InlineData("adam:betas=(0.9,x)", "holds 'x', not a number")]
@@ -61,6 +63,68 @@ public class OptimizerListTests
     {
         var e = Assert.Throws<ArgumentException>(() => OptimizerList.Parse(text));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ANameIsATextOptionSuchAsAWrappersInnerOptimizer()
+    {
+        var entries = OptimizerList.Parse("adam:lr=0.05; lookahead:lr=0.001,optimizer=adam,pullback_momentum=none; sam:base_optimizer=SGD,lr=0.1,rho=0.05; lbfgs:line_search_fn=strong_wolfe");
+        Assert.Equal(["adam", "lookahead", "sam", "lbfgs"], entries.Select(e => e.Label));
+        Assert.Equal("adam", entries[1].Spec.Options["optimizer"]);
+        Assert.Equal("none", entries[1].Spec.Options["pullback_momentum"]);
+        Assert.Equal(0.001, entries[1].Spec.Options["lr"]);
+        Assert.Equal("SGD", entries[2].Spec.Options["base_optimizer"]);
+        Assert.Equal("strong_wolfe", entries[3].Spec.Options["line_search_fn"]);
+        Assert.Equal("lookahead(lr=0.001, optimizer=adam, pullback_momentum=none)", entries[1].Spec.ToString());
+        var inner = Assert.IsType<Descent.Optim.Lookahead>(entries[1].Spec.Validate());
+        Assert.IsType<Descent.Optim.Adam>(inner.Inner);
+    }
+
+    [Fact]
+    public void NumbersFlagsAndPairsAreNotNames()
+    {
+        var spec = OptimizerList.Parse("adam:lr=1e3,amsgrad=True,betas=[0.5,0.6],eps=1E-8")[0].Spec;
+        Assert.Equal(1000.0, spec.Options["lr"]);
+        Assert.Equal(true, spec.Options["amsgrad"]);
+        Assert.Equal(new[] { 0.5, 0.6 }, spec.Options["betas"]);
+        Assert.Equal(1e-8, spec.Options["eps"]);
+    }
+
+    [Theory]
+    [InlineData("0.5", 0.5)]
+    [InlineData("-1e-3", -1e-3)]
+    [InlineData("TRUE", true)]
+    [InlineData("false", false)]
+    [InlineData("adam", "adam")]
+    [InlineData("strong_wolfe", "strong_wolfe")]
+    [InlineData("2nd", "2nd")]
+    public void OneParserReadsTheValuesOfTheListsAndOfOpt(string text, object expected)
+    {
+        Assert.True(Descent.Optim.TorchOptions.TryParseValue(text, out var value, out var problem));
+        Assert.Null(problem);
+        Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [InlineData("(0.9,0.99)")]
+    [InlineData("[0.9,0.99]")]
+    [InlineData("0.9,0.99")]
+    public void PairsAreBracketedOrBare(string text)
+    {
+        Assert.True(Descent.Optim.TorchOptions.TryParseValue(text, out var value, out _));
+        Assert.Equal(new[] { 0.9, 0.99 }, value);
+    }
+
+    [Theory]
+    [InlineData("", "is not a number, true/false")]
+    [InlineData("ad-am", "is not a number, true/false")]
+    [InlineData("(0.9,x)", "holds 'x', not a number")]
+    [InlineData("0,1,", "holds '', not a number")]
+    public void OtherValuesAreRefusedSayingWhy(string text, string expected)
+    {
+        Assert.False(Descent.Optim.TorchOptions.TryParseValue(text, out var value, out var problem));
+        Assert.Null(value);
+        Assert.StartsWith(expected, problem);
     }
 
     [Fact]

@@ -61,4 +61,36 @@ public class TensorArenaTests
         }
         Assert.Equal([4f, 4f, 4f], w.Grad!.ToArray());
     }
+
+    /// <summary>
+    /// Optimizer state made while an arena is active (the trainer steps inside one) is the optimizer's own: SAM makes
+    /// "old_p" between its two evaluations, and from the arena the next step's temporaries of the same length got the
+    /// same storage and overwrote θ before SAM restored it.
+    /// </summary>
+    [Fact]
+    public void OptimizerStateMadeDuringAStepNeverComesFromTheArena()
+    {
+        var w = Tensor.Full(2f, 3);
+        w.RequiresGrad = true;
+        var sgd = new Sgd([new NamedParameter("w", w)], lr: 0.1, momentum: 0.9);
+        var arena = new TensorArena();
+        using (arena.Activate())
+        {
+            (w * w).Sum().Backward();
+            sgd.Step();
+            var state = sgd.StateOf("w");
+            Assert.True(state.Has("momentum_buffer"));
+            var buffer = state.Buffers["momentum_buffer"];
+            var loaded = new Sgd([new NamedParameter("w", w)], lr: 0.1, momentum: 0.9);
+            loaded.LoadStateDict(sgd.StateDict());
+            var copy = loaded.StateOf("w").Buffers["momentum_buffer"];
+            var made = sgd.StateOf("w").Buffer("made_here", [3], 5f);
+            arena.Reset();
+            var temporaries = Enumerable.Range(0, 8).Select(_ => Tensor.Full(0f, 3) + 7f).ToList();
+            Assert.Equal([4f, 4f, 4f], buffer.ToArray());
+            Assert.Equal([4f, 4f, 4f], copy.ToArray());
+            Assert.Equal([5f, 5f, 5f], made.ToArray());
+            Assert.DoesNotContain(temporaries, t => ReferenceEquals(t.Storage, buffer.Storage) || ReferenceEquals(t.Storage, copy.Storage) || ReferenceEquals(t.Storage, made.Storage));
+        }
+    }
 }

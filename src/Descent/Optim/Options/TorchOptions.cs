@@ -27,6 +27,52 @@ public sealed class TorchOptions
     /// <summary>No options: every value takes its default.</summary>
     public static TorchOptions Empty { get; } = new(new Dictionary<string, object>());
 
+    /// <summary>What <see cref="TryParseValue"/> reads, for error messages.</summary>
+    public const string ValueForms = "a number, true/false, numbers as (a,b) or [a,b], or a name";
+
+    /// <summary>
+    /// Reads an option value as a user writes it: the one parser behind <c>descent train --opt KEY=VALUE</c> and the
+    /// optimizer lists of <c>compare</c>, <c>landscape</c> and experiment files. "true"/"false" (any case) is a bool; a
+    /// number (<see cref="InvariantNumber"/>) a double; numbers in brackets, "(0.9,0.99)" or "[0.9,0.99]", or only
+    /// separated by commas, "0.9,0.99", a double[]; a name of letters, digits and '_' (an inner optimizer such as
+    /// <c>optimizer=adam</c>, <c>line_search_fn=strong_wolfe</c>) the text itself. The optimizer then checks the
+    /// kind and range, as for values given in code.
+    /// </summary>
+    /// <param name="text">The value, surrounding spaces ignored.</param>
+    /// <param name="value">The value read, or null.</param>
+    /// <param name="problem">
+    /// Null when read, else why not, worded to follow the quoted value: "holds 'x', not a number", "is not a number,
+    /// true/false, ...".
+    /// </param>
+    public static bool TryParseValue(string text, out object? value, out string? problem)
+    {
+        text = text.Trim();
+        value = null;
+        problem = null;
+        if (text.Equals("true", StringComparison.OrdinalIgnoreCase)) value = true;
+        else if (text.Equals("false", StringComparison.OrdinalIgnoreCase)) value = false;
+        else if (InvariantNumber.TryParse(text, out double number)) value = number;
+        else if (text.Length >= 2 && (text[0], text[^1]) is ('(', ')') or ('[', ']')) value = Numbers(text[1..^1], out problem);
+        else if (text.Contains(',')) value = Numbers(text, out problem);
+        else if (text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) value = text;
+        else problem = $"is not {ValueForms}";
+        return value is not null;
+
+        static double[]? Numbers(string list, out string? problem)
+        {
+            var parts = list.Split(',');
+            var numbers = new double[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+                if (!InvariantNumber.TryParse(parts[i], out numbers[i]))
+                {
+                    problem = $"holds '{parts[i].Trim()}', not a number";
+                    return null;
+                }
+            problem = null;
+            return numbers;
+        }
+    }
+
     /// <summary>A number option, or <paramref name="fallback"/> when absent.</summary>
     public double Number(string key, double fallback) => Read(key, out var v) ? AsNumber(key, v) : fallback;
 
