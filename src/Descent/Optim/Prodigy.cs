@@ -108,7 +108,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
         double beta3 = first.Beta3 ?? Math.Sqrt(beta2);
         double bc = first.UseBiasCorrection ? Math.Sqrt(1 - Math.Pow(beta2, k + 1)) / (1 - Math.Pow(beta1, k + 1)) : 1;
         double dlr = d * lr * bc;
-        double numerator = Get("d_numerator", 0) * beta3, denominator = 0;
+        double delta = 0, denominator = 0;   // this step's share of d_numerator (delta_numerator), summed from 0
 
         foreach (var group in groups)
         {
@@ -128,7 +128,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                     for (int i = 0; i < sliced; i++) p0Init[i] = param[i * o.SliceP];   // p.flatten()[::slice_p].clone()
                 }
                 var p0 = state.Buffer("p0").Span;
-                // d_numerator += (d / d0) * dlr * dot(g_s, p0 - p_s).item(): a float32 dot product, read in double.
+                // delta_numerator += (d / d0) * dlr * dot(g_s, p0 - p_s).item(): a float32 dot product, read in double.
                 float dot;
                 if (o.SliceP == 1)
                 {
@@ -143,7 +143,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                     for (int i = 0; i < sliced; i++) { gs[i] = grad[i * o.SliceP]; diff[i] = p0[i] - param[i * o.SliceP]; }
                     dot = TorchArithmetic.Dot(gs, diff);
                 }
-                numerator += d / d0 * dlr * dot;
+                delta += d / d0 * dlr * dot;
                 var m = beta1 > 0 ? state.Buffer("exp_avg").Span : [];
                 var v = state.Buffer("exp_avg_sq").Span;
                 float fb3 = (float)beta3, sAlpha = (float)(d / d0 * (o.SafeguardWarmup ? d : dlr));
@@ -161,6 +161,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                 denominator += TorchArithmetic.Sum(abs);                                                   // d_denom += s.abs().sum().item()
             }
         }
+        double numerator = Get("d_numerator", 0) * beta3 + delta;                                          // d_numerator * beta3 + delta_numerator
         if (denominator == 0) return;                                                                      // no progress yet: nothing moves
 
         double dHat = first.DCoef * numerator / denominator;

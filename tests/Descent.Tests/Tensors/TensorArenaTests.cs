@@ -72,7 +72,7 @@ public class TensorArenaTests
     {
         var w = Tensor.Full(2f, 3);
         w.RequiresGrad = true;
-        var sgd = new Sgd([new NamedParameter("w", w)], lr: 0.1, momentum: 0.9);
+        var sgd = new Sgd([new NamedParameter("w", w)], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
         var arena = new TensorArena();
         using (arena.Activate())
         {
@@ -81,7 +81,7 @@ public class TensorArenaTests
             var state = sgd.StateOf("w");
             Assert.True(state.Has("momentum_buffer"));
             var buffer = state.Buffers["momentum_buffer"];
-            var loaded = new Sgd([new NamedParameter("w", w)], lr: 0.1, momentum: 0.9);
+            var loaded = new Sgd([new NamedParameter("w", w)], new SgdOptions { Lr = 0.1, Momentum = 0.9 });
             loaded.LoadStateDict(sgd.StateDict());
             var copy = loaded.StateOf("w").Buffers["momentum_buffer"];
             var made = sgd.StateOf("w").Buffer("made_here", [3], 5f);
