@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Descent.Simd;
+
 namespace Descent.Optim;
 
 /// <summary>
@@ -6,6 +10,12 @@ namespace Descent.Optim;
 /// order in which a 2-norm sums its squares and, for <c>torch.dot</c>, OpenBLAS's <c>sdot</c>. Replaying them is what
 /// makes the recordings match bit for bit.
 /// </summary>
+/// <remarks>
+/// The 8-lane accumulators of those kernels are written once against <see cref="IEightLanes{TSelf}"/> and run as one
+/// Vector256 where <see cref="SimdPath.Width"/> allows it, else as two Vector128 or, forced to scalar, as eight
+/// floats: lane-wise adds and fused multiply-adds round alike on every form, so the order and the bits are the same.
+/// Tails and folds across lanes are scalar, in the kernels' order.
+/// </remarks>
 internal static class TorchArithmetic
 {
     /// <summary>Lanes of the float vector torch 1.13's CPU reductions accumulate in (its AVX2 kernels: 8).</summary>
@@ -40,14 +50,32 @@ internal static class TorchArithmetic
     /// </summary>
     private static float LaneSumsOfSquares(ReadOnlySpan<float> x, out int tail)
     {
-        Span<float> acc = stackalloc float[Lanes];
-        acc.Clear();
         tail = x.Length - x.Length % Lanes;
-        for (int d = 0; d < tail; d += Lanes)
-            for (int j = 0; j < Lanes; j++) acc[j] = MathF.FusedMultiplyAdd(x[d + j], x[d + j], acc[j]);
+        Span<float> acc = stackalloc float[Lanes];
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float lanes = ref MemoryMarshal.GetReference(acc);
+        switch (SimdPath.Width)
+        {
+            case >= SimdWidth.Vector256: LaneSumsOfSquares<EightLanes256>(ref source, tail).Store(ref lanes, 0); break;
+            case SimdWidth.Vector128: LaneSumsOfSquares<EightLanes128>(ref source, tail).Store(ref lanes, 0); break;
+            default: LaneSumsOfSquares<EightLanes1>(ref source, tail).Store(ref lanes, 0); break;
+        }
         float sum = acc[0];
         for (int j = 1; j < Lanes; j++) sum += acc[j];
         return sum;
+    }
+
+    /// <summary>The 8 lane accumulators of fused x·x over the first <paramref name="whole"/> elements (a multiple of 8), in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static L LaneSumsOfSquares<L>(ref float x, int whole) where L : struct, IEightLanes<L>
+    {
+        L acc = L.Zero;
+        for (nuint d = 0; d < (nuint)whole; d += Lanes)
+        {
+            L v = L.Load(ref x, d);
+            acc = L.FusedMultiplyAdd(v, v, acc);
+        }
+        return acc;
     }
 
     /// <summary>The float32 2-norm of <paramref name="x"/> as torch's <c>x.norm(2)</c> computes it (see <see cref="SumOfSquares"/>).</summary>
@@ -76,25 +104,57 @@ internal static class TorchArithmetic
         return MathF.Sqrt(sum);
     }
 
-    /// <summary>The Frobenius norm as torch 1.13's <c>frobenius_norm</c>: √Σ(x·x) with the squares rounded and summed by <see cref="Sum"/>.</summary>
+    /// <summary>
+    /// The Frobenius norm as torch 1.13's <c>frobenius_norm</c>: √Σ(x·x) with the squares rounded (written to
+    /// <paramref name="scratch"/>) and summed by <see cref="Sum"/>.
+    /// </summary>
     public static float FrobeniusNorm(ReadOnlySpan<float> x, Span<float> scratch)
     {
-        for (int i = 0; i < x.Length; i++) scratch[i] = x[i] * x[i];
-        return MathF.Sqrt(Sum(scratch[..x.Length]));
+        var squares = scratch[..x.Length];
+        int whole = x.Length - x.Length % Lanes;
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float destination = ref MemoryMarshal.GetReference(squares);
+        switch (SimdPath.Width)
+        {
+            case >= SimdWidth.Vector256: Squares<EightLanes256>(ref source, ref destination, whole); break;
+            case SimdWidth.Vector128: Squares<EightLanes128>(ref source, ref destination, whole); break;
+            default: Squares<EightLanes1>(ref source, ref destination, whole); break;
+        }
+        for (int i = whole; i < x.Length; i++) squares[i] = x[i] * x[i];
+        return MathF.Sqrt(Sum(squares));
+    }
+
+    /// <summary>x·x (rounded) of the first <paramref name="whole"/> elements (a multiple of 8) into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Squares<L>(ref float x, ref float destination, int whole) where L : struct, IEightLanes<L>
+    {
+        for (nuint i = 0; i < (nuint)whole; i += Lanes)
+        {
+            L v = L.Load(ref x, i);
+            (v * v).Store(ref destination, i);
+        }
     }
 
     /// <summary>
     /// Σx over <paramref name="x"/> in the order of torch's <c>sum()</c> of a contiguous float32 tensor
-    /// (<c>cascade_sum</c>): from 8 elements on, lane-wise sums of 8-wide vectors through <see cref="RowSum"/>, then
-    /// the tail added to 0 element by element and the 8 lanes added to that in order; below 8, <see cref="RowSum"/>
-    /// over single elements. A Frobenius norm (<c>X.norm(dim=(-2, -1))</c>) is the square root of this sum over the
-    /// rounded squares.
+    /// (<c>cascade_sum</c>): from 8 elements on, lane-wise sums of 8-wide vectors through <see cref="RowSum{L}"/>, then
+    /// the tail added to 0 element by element and the 8 lanes added to that in order; below 8, <c>row_sum</c> over
+    /// single elements (<see cref="ShortSum"/>). A Frobenius norm (<c>X.norm(dim=(-2, -1))</c>) is the square root of
+    /// this sum over the rounded squares.
     /// </summary>
     public static float Sum(ReadOnlySpan<float> x)
     {
-        if (x.Length < Lanes) return RowSum(x, 1, x.Length)[0];
+        if (x.Length < Lanes) return ShortSum(x);
         int vectors = x.Length / Lanes;
-        var lanes = RowSum(x, Lanes, vectors);
+        Span<float> lanes = stackalloc float[Lanes];
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float into = ref MemoryMarshal.GetReference(lanes);
+        switch (SimdPath.Width)
+        {
+            case >= SimdWidth.Vector256: RowSum<EightLanes256>(ref source, vectors).Store(ref into, 0); break;
+            case SimdWidth.Vector128: RowSum<EightLanes128>(ref source, vectors).Store(ref into, 0); break;
+            default: RowSum<EightLanes1>(ref source, vectors).Store(ref into, 0); break;
+        }
         float sum = 0;
         for (int k = vectors * Lanes; k < x.Length; k++) sum += x[k];
         foreach (float lane in lanes) sum += lane;
@@ -102,51 +162,78 @@ internal static class TorchArithmetic
     }
 
     /// <summary>
-    /// torch's <c>row_sum</c> over <paramref name="count"/> items of <paramref name="width"/> lanes: four partial sums
-    /// over groups of four items (<see cref="MultiRowSum"/>), the leftover items added to the first, then the other
-    /// three added to it.
+    /// <c>row_sum</c> over fewer than 8 single elements, as <see cref="RowSum{L}"/> does it over vectors: four partial
+    /// sums of a group of four (when there is one), each then added the three empty cascade levels; the leftover
+    /// elements added to the first, then the other three added to it.
     /// </summary>
-    private static float[] RowSum(ReadOnlySpan<float> x, int width, int count)
+    private static float ShortSum(ReadOnlySpan<float> x)
     {
-        const int Ilp = 4;
-        int groups = count / Ilp;
-        var partial = MultiRowSum(x, width, Ilp, groups);
-        for (int i = groups * Ilp; i < count; i++) Add(partial[0], x.Slice(i * width, width));
-        for (int k = 1; k < Ilp; k++) Add(partial[0], partial[k]);
-        return partial[0];
+        const int Ilp = 4, Levels = 4;
+        float p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+        int groups = x.Length / Ilp;
+        if (groups > 0) { p0 += x[0]; p1 += x[1]; p2 += x[2]; p3 += x[3]; }
+        for (int l = 1; l < Levels; l++) { p0 += 0f; p1 += 0f; p2 += 0f; p3 += 0f; }
+        for (int i = groups * Ilp; i < x.Length; i++) p0 += x[i];
+        p0 += p1;
+        p0 += p2;
+        p0 += p3;
+        return p0;
     }
 
     /// <summary>
-    /// torch's <c>multi_row_sum</c>: <paramref name="rows"/> running sums over <paramref name="count"/> groups, kept in
-    /// four cascade levels of 2^max(4, ⌈log₂ count⌉/4) groups each so that long sums stay accurate.
+    /// torch's <c>row_sum</c> over <paramref name="count"/> 8-lane vectors: four partial sums over groups of four
+    /// vectors (torch's <c>multi_row_sum</c>), the leftover vectors added to the first, then the other three added to
+    /// it. <c>multi_row_sum</c> keeps its four running sums in four cascade levels of 2^max(4, ⌈log₂ groups⌉/4) groups
+    /// each so that long sums stay accurate: level 0 takes the vectors, and each time it has taken a whole step of
+    /// groups it is added into level 1 and cleared, level 1 into level 2 when the group count is a multiple of
+    /// step², and level 2 into level 3 at step³; at the end levels 1, 2, 3 are added into level 0 in that order.
     /// </summary>
-    private static float[][] MultiRowSum(ReadOnlySpan<float> x, int width, int rows, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static L RowSum<L>(ref float x, int count) where L : struct, IEightLanes<L>
     {
-        const int Levels = 4;
-        int power = Math.Max(4, CeilLog2(count) / Levels), step = 1 << power, mask = step - 1;
-        var acc = new float[Levels][][];
-        for (int l = 0; l < Levels; l++) { acc[l] = new float[rows][]; for (int k = 0; k < rows; k++) acc[l][k] = new float[width]; }
+        const int Ilp = 4, Levels = 4, Group = Ilp * Lanes;
+        int groups = count / Ilp;
+        int power = Math.Max(4, CeilLog2(groups) / Levels), step = 1 << power, mask = step - 1;
+        L a0 = L.Zero, a1 = L.Zero, a2 = L.Zero, a3 = L.Zero;       // level 0, one per row
+        L b0 = L.Zero, b1 = L.Zero, b2 = L.Zero, b3 = L.Zero;       // level 1
+        L c0 = L.Zero, c1 = L.Zero, c2 = L.Zero, c3 = L.Zero;       // level 2
+        L d0 = L.Zero, d1 = L.Zero, d2 = L.Zero, d3 = L.Zero;       // level 3
         int i = 0;
-        while (i + step <= count)
+        nuint at = 0;
+        while (i + step <= groups)
         {
-            for (int j = 0; j < step; j++, i++)
-                for (int k = 0; k < rows; k++) Add(acc[0][k], x.Slice((i * rows + k) * width, width));
-            for (int l = 1; l < Levels; l++)
+            for (int j = 0; j < step; j++, i++, at += Group)
             {
-                for (int k = 0; k < rows; k++) { Add(acc[l][k], acc[l - 1][k]); Array.Clear(acc[l - 1][k]); }
-                if ((i & (mask << (l * power))) != 0) break;
+                a0 += L.Load(ref x, at);
+                a1 += L.Load(ref x, at + Lanes);
+                a2 += L.Load(ref x, at + 2 * Lanes);
+                a3 += L.Load(ref x, at + 3 * Lanes);
             }
+            b0 += a0; b1 += a1; b2 += a2; b3 += a3;
+            a0 = L.Zero; a1 = L.Zero; a2 = L.Zero; a3 = L.Zero;
+            if ((i & (mask << power)) != 0) continue;
+            c0 += b0; c1 += b1; c2 += b2; c3 += b3;
+            b0 = L.Zero; b1 = L.Zero; b2 = L.Zero; b3 = L.Zero;
+            if ((i & (mask << (2 * power))) != 0) continue;
+            d0 += c0; d1 += c1; d2 += c2; d3 += c3;
+            c0 = L.Zero; c1 = L.Zero; c2 = L.Zero; c3 = L.Zero;
         }
-        for (; i < count; i++)
-            for (int k = 0; k < rows; k++) Add(acc[0][k], x.Slice((i * rows + k) * width, width));
-        for (int l = 1; l < Levels; l++)
-            for (int k = 0; k < rows; k++) Add(acc[0][k], acc[l][k]);
-        return acc[0];
-    }
+        for (; i < groups; i++, at += Group)
+        {
+            a0 += L.Load(ref x, at);
+            a1 += L.Load(ref x, at + Lanes);
+            a2 += L.Load(ref x, at + 2 * Lanes);
+            a3 += L.Load(ref x, at + 3 * Lanes);
+        }
+        a0 += b0; a1 += b1; a2 += b2; a3 += b3;
+        a0 += c0; a1 += c1; a2 += c2; a3 += c3;
+        a0 += d0; a1 += d1; a2 += d2; a3 += d3;
 
-    private static void Add(float[] into, ReadOnlySpan<float> values)
-    {
-        for (int j = 0; j < into.Length; j++) into[j] += values[j];
+        for (int v = groups * Ilp; v < count; v++) a0 += L.Load(ref x, (nuint)v * Lanes);
+        a0 += a1;
+        a0 += a2;
+        a0 += a3;
+        return a0;
     }
 
     private static int CeilLog2(int x) => x <= 2 ? 1 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(x - 1));
@@ -172,29 +259,57 @@ internal static class TorchArithmetic
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         int n = x.Length, blocked = n & ~31;
-        float kernel = blocked > 0 ? DotKernel(x, y, blocked) : 0f;
+        if (y.Length < n) throw new ArgumentException("y is shorter than x.", nameof(y));
+        float kernel = 0f;
+        if (blocked > 0)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            kernel = SimdPath.Width switch
+            {
+                >= SimdWidth.Vector256 => DotKernel<EightLanes256>(ref xs, ref ys, blocked),
+                SimdWidth.Vector128 => DotKernel<EightLanes128>(ref xs, ref ys, blocked),
+                _ => DotKernel<EightLanes1>(ref xs, ref ys, blocked),
+            };
+        }
         double tail = 0;
         for (int i = blocked; i < n; i++) tail += (float)(y[i] * x[i]);   // each product rounded to float, summed in double
         return (float)(tail + kernel);
     }
 
-    /// <summary>The vector part of <see cref="Dot"/> over the first <paramref name="blocked"/> (a multiple of 32) elements.</summary>
-    private static float DotKernel(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int blocked)
+    /// <summary>
+    /// The vector part of <see cref="Dot"/> over the first <paramref name="blocked"/> (a multiple of 32) elements:
+    /// blocks of 64 into four 16-lane fused accumulators (eight 8-lane halves, w₂ₖ and w₂ₖ₊₁ the halves of
+    /// accumulator k), each folded high half onto low; then blocks of 32 into those four 8-lane accumulators; the four
+    /// added in order, folded to 4 lanes and finished by two horizontal adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotKernel<L>(ref float x, ref float y, int blocked) where L : struct, IEightLanes<L>
     {
-        Span<float> wide = stackalloc float[64];     // four 16-lane accumulators
-        Span<float> acc = stackalloc float[32];      // four 8-lane accumulators
-        wide.Clear();
-        int i = 0;
-        for (; i < (blocked & ~63); i += 64)
-            for (int j = 0; j < 64; j++) wide[j] = MathF.FusedMultiplyAdd(x[i + j], y[i + j], wide[j]);
-        for (int k = 0; k < 4; k++)
-            for (int l = 0; l < 8; l++) acc[8 * k + l] = wide[16 * k + l] + wide[16 * k + 8 + l];
-        for (; i < blocked; i += 32)
-            for (int j = 0; j < 32; j++) acc[j] = MathF.FusedMultiplyAdd(x[i + j], y[i + j], acc[j]);
-        Span<float> sum = stackalloc float[8];
-        for (int l = 0; l < 8; l++) sum[l] = ((acc[l] + acc[8 + l]) + acc[16 + l]) + acc[24 + l];
-        Span<float> half = stackalloc float[4];
-        for (int l = 0; l < 4; l++) half[l] = sum[l] + sum[4 + l];
-        return (half[0] + half[1]) + (half[2] + half[3]);
+        L w0 = L.Zero, w1 = L.Zero, w2 = L.Zero, w3 = L.Zero, w4 = L.Zero, w5 = L.Zero, w6 = L.Zero, w7 = L.Zero;
+        nuint i = 0, wide = (nuint)(blocked & ~63), end = (nuint)blocked;
+        for (; i < wide; i += 8 * Lanes)
+        {
+            w0 = L.FusedMultiplyAdd(L.Load(ref x, i), L.Load(ref y, i), w0);
+            w1 = L.FusedMultiplyAdd(L.Load(ref x, i + Lanes), L.Load(ref y, i + Lanes), w1);
+            w2 = L.FusedMultiplyAdd(L.Load(ref x, i + 2 * Lanes), L.Load(ref y, i + 2 * Lanes), w2);
+            w3 = L.FusedMultiplyAdd(L.Load(ref x, i + 3 * Lanes), L.Load(ref y, i + 3 * Lanes), w3);
+            w4 = L.FusedMultiplyAdd(L.Load(ref x, i + 4 * Lanes), L.Load(ref y, i + 4 * Lanes), w4);
+            w5 = L.FusedMultiplyAdd(L.Load(ref x, i + 5 * Lanes), L.Load(ref y, i + 5 * Lanes), w5);
+            w6 = L.FusedMultiplyAdd(L.Load(ref x, i + 6 * Lanes), L.Load(ref y, i + 6 * Lanes), w6);
+            w7 = L.FusedMultiplyAdd(L.Load(ref x, i + 7 * Lanes), L.Load(ref y, i + 7 * Lanes), w7);
+        }
+        L a0 = w0 + w1, a1 = w2 + w3, a2 = w4 + w5, a3 = w6 + w7;
+        for (; i < end; i += 4 * Lanes)
+        {
+            a0 = L.FusedMultiplyAdd(L.Load(ref x, i), L.Load(ref y, i), a0);
+            a1 = L.FusedMultiplyAdd(L.Load(ref x, i + Lanes), L.Load(ref y, i + Lanes), a1);
+            a2 = L.FusedMultiplyAdd(L.Load(ref x, i + 2 * Lanes), L.Load(ref y, i + 2 * Lanes), a2);
+            a3 = L.FusedMultiplyAdd(L.Load(ref x, i + 3 * Lanes), L.Load(ref y, i + 3 * Lanes), a3);
+        }
+        Span<float> sum = stackalloc float[Lanes];
+        (((a0 + a1) + a2) + a3).Store(ref MemoryMarshal.GetReference(sum), 0);
+        float h0 = sum[0] + sum[4], h1 = sum[1] + sum[5], h2 = sum[2] + sum[6], h3 = sum[3] + sum[7];
+        return (h0 + h1) + (h2 + h3);
     }
 }
