@@ -70,12 +70,5 @@ public sealed class Lamb : Optimizer<LambOptions>
         ElementwiseUpdate.Run(new ScaledAddRule(step, Decays: false, 1f), param, a);   // p.add_(adam_step, alpha=...)
     }
 
-    private float[] _squares = [];
-
-    private float SumOfSquares(ReadOnlySpan<float> x)
-    {
-        var sq = (_squares.Length >= x.Length ? _squares : _squares = new float[x.Length]).AsSpan(0, x.Length);
-        ElementwiseUpdate.Run(new SquaresRule(), sq, x);                           // .pow(2)
-        return TorchArithmetic.Sum(sq);                                            // .sum()
-    }
+    private static float SumOfSquares(ReadOnlySpan<float> x) => TorchArithmetic.SumOfRoundedSquares(x);   // .pow(2).sum()
 }

@@ -72,10 +72,6 @@ public sealed class Lars : Optimizer<LarsOptions>
         ElementwiseUpdate.Run(new LarsRule((float)(-o.Lr * ratio), (float)o.Momentum, o.Nesterov), param, u, t);   // scale_by_learning_rate, trace
     }
 
-    private static double SumOfSquares(ReadOnlySpan<float> x)
-    {
-        double sum = 0;
-        foreach (float v in x) sum += (double)v * v;
-        return sum;
-    }
+    /// <summary>Σx² in double over float blocks, the same on every vector width (optax's reference sums in float32 on its device's order; no recording pins it).</summary>
+    private static double SumOfSquares(ReadOnlySpan<float> x) => Tensors.Kernels.Reductions.SumOfSquaresDouble(x);
 }

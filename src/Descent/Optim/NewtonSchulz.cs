@@ -59,7 +59,7 @@ internal sealed class NewtonSchulz
             foreach (float v in g) sum += Bf16(Bf16(v) * Bf16(v));
             norm = Bf16(MathF.Sqrt(Bf16(sum)));
         }
-        else norm = TorchArithmetic.FrobeniusNorm(g, bx);
+        else norm = TorchArithmetic.FrobeniusNorm(g);
         float denom = Round(norm + Round((float)1e-7, bf16), bf16);
         for (int i = 0; i < x.Length; i++) x[i] = Round(x[i] / denom, bf16);
 

@@ -105,75 +105,80 @@ internal static class TorchArithmetic
     }
 
     /// <summary>
-    /// The Frobenius norm as torch 1.13's <c>frobenius_norm</c>: √Σ(x·x) with the squares rounded (written to
-    /// <paramref name="scratch"/>) and summed by <see cref="Sum"/>.
+    /// The Frobenius norm as torch 1.13's <c>frobenius_norm</c>: √Σ(x·x) with the squares rounded and summed by
+    /// <see cref="Sum"/> (<see cref="SumOfRoundedSquares"/>).
     /// </summary>
-    public static float FrobeniusNorm(ReadOnlySpan<float> x, Span<float> scratch)
-    {
-        var squares = scratch[..x.Length];
-        int whole = x.Length - x.Length % Lanes;
-        ref float source = ref MemoryMarshal.GetReference(x);
-        ref float destination = ref MemoryMarshal.GetReference(squares);
-        switch (SimdPath.Width)
-        {
-            case >= SimdWidth.Vector256: Squares<EightLanes256>(ref source, ref destination, whole); break;
-            case SimdWidth.Vector128: Squares<EightLanes128>(ref source, ref destination, whole); break;
-            default: Squares<EightLanes1>(ref source, ref destination, whole); break;
-        }
-        for (int i = whole; i < x.Length; i++) squares[i] = x[i] * x[i];
-        return MathF.Sqrt(Sum(squares));
-    }
-
-    /// <summary>x·x (rounded) of the first <paramref name="whole"/> elements (a multiple of 8) into <paramref name="destination"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Squares<L>(ref float x, ref float destination, int whole) where L : struct, IEightLanes<L>
-    {
-        for (nuint i = 0; i < (nuint)whole; i += Lanes)
-        {
-            L v = L.Load(ref x, i);
-            (v * v).Store(ref destination, i);
-        }
-    }
+    public static float FrobeniusNorm(ReadOnlySpan<float> x) => MathF.Sqrt(SumOfRoundedSquares(x));
 
     /// <summary>
     /// Σx over <paramref name="x"/> in the order of torch's <c>sum()</c> of a contiguous float32 tensor
-    /// (<c>cascade_sum</c>): from 8 elements on, lane-wise sums of 8-wide vectors through <see cref="RowSum{L}"/>, then
+    /// (<c>cascade_sum</c>): from 8 elements on, lane-wise sums of 8-wide vectors through <see cref="RowSum{L, T}"/>, then
     /// the tail added to 0 element by element and the 8 lanes added to that in order; below 8, <c>row_sum</c> over
-    /// single elements (<see cref="ShortSum"/>). A Frobenius norm (<c>X.norm(dim=(-2, -1))</c>) is the square root of
+    /// single elements (<see cref="ShortSum{T}"/>). A Frobenius norm (<c>X.norm(dim=(-2, -1))</c>) is the square root of
     /// this sum over the rounded squares.
     /// </summary>
-    public static float Sum(ReadOnlySpan<float> x)
+    public static float Sum(ReadOnlySpan<float> x) => Sum<Value>(x);
+
+    /// <summary>
+    /// Σx² as torch's <c>x.pow(2).sum()</c> computes it: <see cref="Sum"/> over the squares rounded to float32, each
+    /// squared as it is read instead of stored first (LAMB's norms, a Frobenius norm).
+    /// </summary>
+    public static float SumOfRoundedSquares(ReadOnlySpan<float> x) => Sum<Square>(x);
+
+    private static float Sum<T>(ReadOnlySpan<float> x) where T : struct, IElement
     {
-        if (x.Length < Lanes) return ShortSum(x);
+        if (x.Length < Lanes) return ShortSum<T>(x);
         int vectors = x.Length / Lanes;
         Span<float> lanes = stackalloc float[Lanes];
         ref float source = ref MemoryMarshal.GetReference(x);
         ref float into = ref MemoryMarshal.GetReference(lanes);
         switch (SimdPath.Width)
         {
-            case >= SimdWidth.Vector256: RowSum<EightLanes256>(ref source, vectors).Store(ref into, 0); break;
-            case SimdWidth.Vector128: RowSum<EightLanes128>(ref source, vectors).Store(ref into, 0); break;
-            default: RowSum<EightLanes1>(ref source, vectors).Store(ref into, 0); break;
+            case >= SimdWidth.Vector256: RowSum<EightLanes256, T>(ref source, vectors).Store(ref into, 0); break;
+            case SimdWidth.Vector128: RowSum<EightLanes128, T>(ref source, vectors).Store(ref into, 0); break;
+            default: RowSum<EightLanes1, T>(ref source, vectors).Store(ref into, 0); break;
         }
         float sum = 0;
-        for (int k = vectors * Lanes; k < x.Length; k++) sum += x[k];
+        for (int k = vectors * Lanes; k < x.Length; k++) sum += T.Of(x[k]);
         foreach (float lane in lanes) sum += lane;
         return sum;
     }
 
+    /// <summary>What a sum adds of each element it reads: the element, or its rounded square.</summary>
+    private interface IElement
+    {
+        static abstract float Of(float x);
+
+        static abstract L Of<L>(L x) where L : struct, IEightLanes<L>;
+    }
+
+    private readonly struct Value : IElement
+    {
+        public static float Of(float x) => x;
+
+        public static L Of<L>(L x) where L : struct, IEightLanes<L> => x;
+    }
+
+    private readonly struct Square : IElement
+    {
+        public static float Of(float x) => x * x;
+
+        public static L Of<L>(L x) where L : struct, IEightLanes<L> => x * x;
+    }
+
     /// <summary>
-    /// <c>row_sum</c> over fewer than 8 single elements, as <see cref="RowSum{L}"/> does it over vectors: four partial
+    /// <c>row_sum</c> over fewer than 8 single elements, as <see cref="RowSum{L, T}"/> does it over vectors: four partial
     /// sums of a group of four (when there is one), each then added the three empty cascade levels; the leftover
     /// elements added to the first, then the other three added to it.
     /// </summary>
-    private static float ShortSum(ReadOnlySpan<float> x)
+    private static float ShortSum<T>(ReadOnlySpan<float> x) where T : struct, IElement
     {
         const int Ilp = 4, Levels = 4;
         float p0 = 0, p1 = 0, p2 = 0, p3 = 0;
         int groups = x.Length / Ilp;
-        if (groups > 0) { p0 += x[0]; p1 += x[1]; p2 += x[2]; p3 += x[3]; }
+        if (groups > 0) { p0 += T.Of(x[0]); p1 += T.Of(x[1]); p2 += T.Of(x[2]); p3 += T.Of(x[3]); }
         for (int l = 1; l < Levels; l++) { p0 += 0f; p1 += 0f; p2 += 0f; p3 += 0f; }
-        for (int i = groups * Ilp; i < x.Length; i++) p0 += x[i];
+        for (int i = groups * Ilp; i < x.Length; i++) p0 += T.Of(x[i]);
         p0 += p1;
         p0 += p2;
         p0 += p3;
@@ -189,7 +194,7 @@ internal static class TorchArithmetic
     /// step², and level 2 into level 3 at step³; at the end levels 1, 2, 3 are added into level 0 in that order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static L RowSum<L>(ref float x, int count) where L : struct, IEightLanes<L>
+    private static L RowSum<L, T>(ref float x, int count) where L : struct, IEightLanes<L> where T : struct, IElement
     {
         const int Ilp = 4, Levels = 4, Group = Ilp * Lanes;
         int groups = count / Ilp;
@@ -204,10 +209,10 @@ internal static class TorchArithmetic
         {
             for (int j = 0; j < step; j++, i++, at += Group)
             {
-                a0 += L.Load(ref x, at);
-                a1 += L.Load(ref x, at + Lanes);
-                a2 += L.Load(ref x, at + 2 * Lanes);
-                a3 += L.Load(ref x, at + 3 * Lanes);
+                a0 += T.Of(L.Load(ref x, at));
+                a1 += T.Of(L.Load(ref x, at + Lanes));
+                a2 += T.Of(L.Load(ref x, at + 2 * Lanes));
+                a3 += T.Of(L.Load(ref x, at + 3 * Lanes));
             }
             b0 += a0; b1 += a1; b2 += a2; b3 += a3;
             a0 = L.Zero; a1 = L.Zero; a2 = L.Zero; a3 = L.Zero;
@@ -220,16 +225,16 @@ internal static class TorchArithmetic
         }
         for (; i < groups; i++, at += Group)
         {
-            a0 += L.Load(ref x, at);
-            a1 += L.Load(ref x, at + Lanes);
-            a2 += L.Load(ref x, at + 2 * Lanes);
-            a3 += L.Load(ref x, at + 3 * Lanes);
+            a0 += T.Of(L.Load(ref x, at));
+            a1 += T.Of(L.Load(ref x, at + Lanes));
+            a2 += T.Of(L.Load(ref x, at + 2 * Lanes));
+            a3 += T.Of(L.Load(ref x, at + 3 * Lanes));
         }
         a0 += b0; a1 += b1; a2 += b2; a3 += b3;
         a0 += c0; a1 += c1; a2 += c2; a3 += c3;
         a0 += d0; a1 += d1; a2 += d2; a3 += d3;
 
-        for (int v = groups * Ilp; v < count; v++) a0 += L.Load(ref x, (nuint)v * Lanes);
+        for (int v = groups * Ilp; v < count; v++) a0 += T.Of(L.Load(ref x, (nuint)v * Lanes));
         a0 += a1;
         a0 += a2;
         a0 += a3;

@@ -164,9 +164,6 @@ public class UpdateRuleWidthTests
         AssertEveryWidthEqualsScalar(new LambRule(0.9f, (float)(1 - 0.9), 0.999f, (float)(1 - 0.999), 1e-6f, decays, decays ? 0.01f : 0f), 26,
             (-1, 1), (0, 1), (-1, 1));
 
-    [Fact]
-    public void Squares() => AssertEveryWidthEqualsScalar(new SquaresRule(), 27);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
