@@ -44,7 +44,8 @@ public sealed class RunConfig
         };
         var defaults = created.DefaultOptions;
         foreach (var property in defaults.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                     .Where(p => p.CanRead && p.GetIndexParameters().Length == 0).OrderBy(p => p.Name, StringComparer.Ordinal))
+                     .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.PropertyType != typeof(HyperTable))
+                     .OrderBy(p => p.Name, StringComparer.Ordinal))
             entries["optimizer." + SnakeCase(property.Name)] = Text(property.GetValue(defaults));
         return new RunConfig(entries);
     }
@@ -52,7 +53,8 @@ public sealed class RunConfig
     /// <summary>
     /// What differs between this run's configuration and <paramref name="checkpoint"/>'s, one line per entry, such as
     /// "batch_size: the checkpoint has 32, this run 64". Empty when a resume is allowed. The non-finite policy may
-    /// change; so may the number of epochs when there are no schedules (whose course depends on it).
+    /// change; so may the number of epochs when there are no schedules (whose course depends on it). An optimizer entry
+    /// the checkpoint does not have (an options property added after it was written) is not compared.
     /// </summary>
     public IReadOnlyList<string> DifferencesFrom(RunConfig checkpoint)
     {
@@ -65,6 +67,7 @@ public sealed class RunConfig
             if (ignored.Contains(key)) continue;
             string? mine = _entries.GetValueOrDefault(key), theirs = checkpoint._entries.GetValueOrDefault(key);
             if (mine == theirs) continue;
+            if (theirs is null && key.StartsWith("optimizer.", StringComparison.Ordinal)) continue;   // an options property added since the checkpoint was written
             result.Add($"{key}: the checkpoint has {Show(theirs)}, this run {Show(mine)}");
         }
         return result;
