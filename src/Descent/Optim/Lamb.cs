@@ -60,8 +60,9 @@ public sealed class Lamb : Optimizer<LambOptions>
         var a = (_a.Length >= param.Length ? _a : _a = new float[param.Length]).AsSpan(0, param.Length);
         ElementwiseUpdate.Run(new LambRule((float)o.Beta1, (float)(1 - o.Beta1), (float)o.Beta2, (float)(1 - o.Beta2),
             (float)o.Eps, Decays: o.WeightDecay != 0, (float)o.WeightDecay), param, grad, m, v, a);
-        float weightNorm = Math.Clamp(MathF.Sqrt(SumOfSquares(param)), 0f, WeightNormClamp);   // p.pow(2).sum().sqrt().clamp(0, 10)
-        float adamNorm = MathF.Sqrt(SumOfSquares(a));                              // adam_step.pow(2).sum().sqrt()
+        var (weightSquares, adamSquares) = ReductionPair.Run<RoundedSquaresSum>(param, a);    // .pow(2).sum() of p and adam_step
+        float weightNorm = Math.Clamp(MathF.Sqrt((float)weightSquares), 0f, WeightNormClamp); // p.pow(2).sum().sqrt().clamp(0, 10)
+        float adamNorm = MathF.Sqrt((float)adamSquares);                           // adam_step.pow(2).sum().sqrt()
         float trust = weightNorm == 0 || adamNorm == 0 ? 1f : weightNorm / adamNorm;
         state.SetScalar("weight_norm", weightNorm);
         state.SetScalar("adam_norm", adamNorm);
@@ -69,6 +70,4 @@ public sealed class Lamb : Optimizer<LambOptions>
         float step = (float)-o.Lr * (o.Adam ? 1f : trust);                         // -step_size * trust_ratio, a float32 tensor
         ElementwiseUpdate.Run(new ScaledAddRule(step, Decays: false, 1f), param, a);   // p.add_(adam_step, alpha=...)
     }
-
-    private static float SumOfSquares(ReadOnlySpan<float> x) => TorchArithmetic.SumOfRoundedSquares(x);   // .pow(2).sum()
 }

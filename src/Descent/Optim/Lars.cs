@@ -67,11 +67,9 @@ public sealed class Lars : Optimizer<LarsOptions>
         var t = state.Buffer("trace").Span;
         var u = (_u.Length >= param.Length ? _u : _u = new float[param.Length]).AsSpan(0, param.Length);
         ElementwiseUpdate.Run(new DecayedGradientRule((float)o.WeightDecay, Fused: false), param, grad, u);   // add_decayed_weights
-        double paramNorm = Math.Sqrt(SumOfSquares(param)), updateNorm = Math.Sqrt(SumOfSquares(u));
+        var (paramSquares, updateSquares) = ReductionPair.Run<SquaresSumDouble>(param, u);
+        double paramNorm = Math.Sqrt(paramSquares), updateNorm = Math.Sqrt(updateSquares);
         double ratio = paramNorm == 0 || updateNorm == 0 ? 1 : o.TrustCoefficient * paramNorm / (updateNorm + o.Eps);   // scale_by_trust_ratio
         ElementwiseUpdate.Run(new LarsRule((float)(-o.Lr * ratio), (float)o.Momentum, o.Nesterov), param, u, t);   // scale_by_learning_rate, trace
     }
-
-    /// <summary>Σx² in double over float blocks, the same on every vector width (optax's reference sums in float32 on its device's order; no recording pins it).</summary>
-    private static double SumOfSquares(ReadOnlySpan<float> x) => Tensors.Kernels.Reductions.SumOfSquaresDouble(x);
 }

@@ -10,7 +10,11 @@ namespace Descent.Tests.Optim;
 [Collection(ComputeThreadsCollection.Name)]
 public class ParallelUpdateTests
 {
-    public static TheoryData<string> Optimizers => new() { "SGD", "Adagrad", "Adadelta", "RMSprop", "Rprop", "ASGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion" };
+    public static TheoryData<string> Optimizers => new()
+    {
+        "SGD", "Adagrad", "Adadelta", "RMSprop", "Rprop", "ASGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion",
+        "AdamWScheduleFree", "SGDScheduleFree", "Muon", "Adafactor", "Lamb", "LARS", "Prodigy", "AdEMAMix",
+    };
 
     private static float[] Run(string name, int threads)
     {
