@@ -142,7 +142,7 @@ public static class OptimizerCatalog
         if (BuiltIns.TryGetValue(name, out var builtIn))
         {
             (canonical, create) = (builtIn.Name, builtIn.Create);
-            table = builtIn.Defaults().Table;
+            table = builtIn.Table;
         }
         else if (FindRegistered(name) is { } registered)
             (canonical, create) = (registered.Name, registered.Factory);

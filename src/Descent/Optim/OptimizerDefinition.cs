@@ -19,6 +19,7 @@ internal sealed class OptimizerDefinition
     {
         Name = name;
         _defaults = defaults;
+        Table = defaults().Table;
         _build = build;
         _ignored = ignored;
         _refused = refused;
@@ -50,6 +51,9 @@ internal sealed class OptimizerDefinition
 
     /// <summary>A fresh copy of the options the optimizer starts from: the defaults of every keyword.</summary>
     public OptimizerOptions Defaults() => _defaults();
+
+    /// <summary>The hyper-parameter table of the optimizer's options.</summary>
+    public HyperTable Table { get; }
 
     /// <summary>Reads the keywords of the table into the defaults, checks the implementation flags and builds the optimizer.</summary>
     public Optimizer Create(IEnumerable<NamedParameter> parameters, TorchOptions keywords)
