@@ -41,7 +41,7 @@ internal readonly struct EightLanes128(Vector128<float> low, Vector128<float> hi
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static EightLanes128 FusedMultiplyAdd(EightLanes128 a, EightLanes128 b, EightLanes128 c) =>
-        new(Vector128.FusedMultiplyAdd(a._low, b._low, c._low), Vector128.FusedMultiplyAdd(a._high, b._high, c._high));
+        new(Fma128.MultiplyAdd(a._low, b._low, c._low), Fma128.MultiplyAdd(a._high, b._high, c._high));
 }
 
 /// <summary>Eight lanes as eight floats: the scalar form, for when no vector width is taken.</summary>

@@ -98,7 +98,7 @@ internal readonly unsafe struct Lanes128(Vector128<float> value) : ILanes<Lanes1
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator *(Lanes128 left, Lanes128 right) => new(left.Value * right.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator /(Lanes128 left, Lanes128 right) => new(left.Value / right.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator -(Lanes128 value) => new(-value.Value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 FusedMultiplyAdd(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 FusedMultiplyAdd(Lanes128 a, Lanes128 b, Lanes128 c) => new(Fma128.MultiplyAdd(a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Sqrt(Lanes128 value) => new(Vector128.Sqrt(value.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Max(Lanes128 left, Lanes128 right) => new(Vector128.Max(left.Value, right.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Min(Lanes128 left, Lanes128 right) => new(Vector128.Min(left.Value, right.Value));

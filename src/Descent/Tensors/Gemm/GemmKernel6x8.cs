@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Descent.Simd;
 
 namespace Descent.Tensors;
 
@@ -7,7 +8,8 @@ namespace Descent.Tensors;
 /// 128-bit micro-kernel for machines with neither AVX-512 nor AVX2 — ARM64 (NEON: Apple Silicon, Graviton) and
 /// older x64: a 6×8 tile of C in 12 Vector128 accumulators, so that with the two vectors of B̃ and the broadcast
 /// of Ã it fits the 16 registers of x64 (ARM64 has 32). Each depth step loads two vectors of B̃, broadcasts six
-/// values of Ã and issues 12 fused multiply-adds. Written with the cross-platform Vector128 API only.
+/// values of Ã and issues 12 fused multiply-adds. Written with the cross-platform Vector128 API only; on x64 without
+/// FMA instructions the fused multiply-adds are <see cref="Fma128.Emulated"/>, exact and several times slower.
 /// </summary>
 internal readonly unsafe struct GemmKernel6x8 : IGemmKernel
 {
@@ -29,23 +31,23 @@ internal readonly unsafe struct GemmKernel6x8 : IGemmKernel
             Vector128<float> b0 = Vector128.Load(b);
             Vector128<float> b1 = Vector128.Load(b + 4);
             Vector128<float> a0 = Vector128.Create(a[0]);
-            c0a = Vector128.FusedMultiplyAdd(a0, b0, c0a);
-            c0b = Vector128.FusedMultiplyAdd(a0, b1, c0b);
+            c0a = Fma128.MultiplyAdd(a0, b0, c0a);
+            c0b = Fma128.MultiplyAdd(a0, b1, c0b);
             Vector128<float> a1 = Vector128.Create(a[1]);
-            c1a = Vector128.FusedMultiplyAdd(a1, b0, c1a);
-            c1b = Vector128.FusedMultiplyAdd(a1, b1, c1b);
+            c1a = Fma128.MultiplyAdd(a1, b0, c1a);
+            c1b = Fma128.MultiplyAdd(a1, b1, c1b);
             Vector128<float> a2 = Vector128.Create(a[2]);
-            c2a = Vector128.FusedMultiplyAdd(a2, b0, c2a);
-            c2b = Vector128.FusedMultiplyAdd(a2, b1, c2b);
+            c2a = Fma128.MultiplyAdd(a2, b0, c2a);
+            c2b = Fma128.MultiplyAdd(a2, b1, c2b);
             Vector128<float> a3 = Vector128.Create(a[3]);
-            c3a = Vector128.FusedMultiplyAdd(a3, b0, c3a);
-            c3b = Vector128.FusedMultiplyAdd(a3, b1, c3b);
+            c3a = Fma128.MultiplyAdd(a3, b0, c3a);
+            c3b = Fma128.MultiplyAdd(a3, b1, c3b);
             Vector128<float> a4 = Vector128.Create(a[4]);
-            c4a = Vector128.FusedMultiplyAdd(a4, b0, c4a);
-            c4b = Vector128.FusedMultiplyAdd(a4, b1, c4b);
+            c4a = Fma128.MultiplyAdd(a4, b0, c4a);
+            c4b = Fma128.MultiplyAdd(a4, b1, c4b);
             Vector128<float> a5 = Vector128.Create(a[5]);
-            c5a = Vector128.FusedMultiplyAdd(a5, b0, c5a);
-            c5b = Vector128.FusedMultiplyAdd(a5, b1, c5b);
+            c5a = Fma128.MultiplyAdd(a5, b0, c5a);
+            c5b = Fma128.MultiplyAdd(a5, b1, c5b);
             a += aStride;
             b += bStride;
         }
@@ -84,7 +86,7 @@ internal readonly unsafe struct GemmKernel6x8 : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector128<float> x0, Vector128<float> x1, Vector128<float> alpha, Vector128<float> beta)
     {
-        Vector128.Store(Vector128.FusedMultiplyAdd(x0, alpha, Vector128.Load(c) * beta), c);
-        Vector128.Store(Vector128.FusedMultiplyAdd(x1, alpha, Vector128.Load(c + 4) * beta), c + 4);
+        Vector128.Store(Fma128.MultiplyAdd(x0, alpha, Vector128.Load(c) * beta), c);
+        Vector128.Store(Fma128.MultiplyAdd(x1, alpha, Vector128.Load(c + 4) * beta), c + 4);
     }
 }
