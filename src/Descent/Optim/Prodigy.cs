@@ -131,11 +131,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                 // delta_numerator += (d / d0) * dlr * dot(g_s, p0 - p_s).item(): a float32 dot product, read in double.
                 float dot;
                 if (o.SliceP == 1)
-                {
-                    var diff = Scratch(sliced);
-                    ElementwiseUpdate.Run(new DifferenceRule(), diff, p0, param);
-                    dot = TorchArithmetic.Dot(grad, diff);
-                }
+                    dot = TorchArithmetic.DotOfDifference(grad, p0, param);
                 else
                 {
                     var gs = Scratch(2 * sliced)[..sliced];
@@ -147,18 +143,14 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
                 var m = beta1 > 0 ? state.Buffer("exp_avg").Span : [];
                 var v = state.Buffer("exp_avg_sq").Span;
                 float fb3 = (float)beta3, sAlpha = (float)(d / d0 * (o.SafeguardWarmup ? d : dlr));
-                // s.mul_(beta3).add_(g_s, alpha=...) and s.abs() go with the moments when s holds every element
-                var abs = Scratch(sliced);
+                // s.mul_(beta3).add_(g_s, alpha=...) goes with the moments when s holds every element
                 var rule = new ProdigyMomentsRule(beta1 > 0, (float)beta1, (float)(d * (1 - beta1)), (float)beta2, (float)(d * d * (1 - beta2)),
                     UpdatesS: o.SliceP == 1, fb3, sAlpha);
-                ElementwiseUpdate.Run(rule, o.SliceP == 1 ? abs : param, grad, m, v, s);
+                ElementwiseUpdate.Run(rule, param, grad, m, v, s);
                 if (o.SliceP != 1)
                     for (int i = 0; i < sliced; i++)
-                    {
                         s[i] = MathF.FusedMultiplyAdd(sAlpha, grad[i * o.SliceP], s[i] * fb3);            // s.mul_(beta3).add_(g_s, alpha=...)
-                        abs[i] = MathF.Abs(s[i]);
-                    }
-                denominator += TorchArithmetic.Sum(abs);                                                   // d_denom += s.abs().sum().item()
+                denominator += TorchArithmetic.SumOfAbsolutes(s);                                          // d_denom += s.abs().sum().item()
             }
         }
         double numerator = Get("d_numerator", 0) * beta3 + delta;                                          // d_numerator * beta3 + delta_numerator

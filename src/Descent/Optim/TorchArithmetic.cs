@@ -125,6 +125,12 @@ internal static class TorchArithmetic
     /// </summary>
     public static float SumOfRoundedSquares(ReadOnlySpan<float> x) => Sum<Square>(x);
 
+    /// <summary>
+    /// Σ|x| as torch's <c>x.abs().sum()</c> computes it: <see cref="Sum"/> over the absolute values, each taken as it is
+    /// read instead of stored first (Prodigy's <c>s.abs().sum()</c>).
+    /// </summary>
+    public static float SumOfAbsolutes(ReadOnlySpan<float> x) => Sum<Absolute>(x);
+
     private static float Sum<T>(ReadOnlySpan<float> x) where T : struct, IElement
     {
         if (x.Length < Lanes) return ShortSum<T>(x);
@@ -164,6 +170,13 @@ internal static class TorchArithmetic
         public static float Of(float x) => x * x;
 
         public static L Of<L>(L x) where L : struct, IEightLanes<L> => x * x;
+    }
+
+    private readonly struct Absolute : IElement
+    {
+        public static float Of(float x) => MathF.Abs(x);
+
+        public static L Of<L>(L x) where L : struct, IEightLanes<L> => L.Abs(x);
     }
 
     /// <summary>
@@ -263,23 +276,64 @@ internal static class TorchArithmetic
     /// </remarks>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
+        if (y.Length < x.Length) throw new ArgumentException("y is shorter than x.", nameof(y));
+        return Dot<Plain>(x, y, y);
+    }
+
+    /// <summary>
+    /// <see cref="Dot"/> of <paramref name="x"/> and a − b (<c>torch.dot(x, a - b)</c>), each difference rounded to
+    /// float32 as the tensor <c>a - b</c> would hold it, but taken as it is read instead of stored first (Prodigy's
+    /// <c>dot(g, p0 - p)</c>): the same bits as <see cref="Dot"/> over the stored differences.
+    /// </summary>
+    public static float DotOfDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length < x.Length || b.Length < x.Length) throw new ArgumentException("a or b is shorter than x.");
+        return Dot<Difference>(x, a, b);
+    }
+
+    private static float Dot<Y>(ReadOnlySpan<float> x, ReadOnlySpan<float> a, ReadOnlySpan<float> b) where Y : struct, IOperand
+    {
         int n = x.Length, blocked = n & ~31;
-        if (y.Length < n) throw new ArgumentException("y is shorter than x.", nameof(y));
         float kernel = 0f;
         if (blocked > 0)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float@as = ref MemoryMarshal.GetReference(a);
+            ref float bs = ref MemoryMarshal.GetReference(b);
             kernel = SimdPath.Width switch
             {
-                >= SimdWidth.Vector256 => DotKernel<EightLanes256>(ref xs, ref ys, blocked),
-                SimdWidth.Vector128 => DotKernel<EightLanes128>(ref xs, ref ys, blocked),
-                _ => DotKernel<EightLanes1>(ref xs, ref ys, blocked),
+                >= SimdWidth.Vector256 => DotKernel<EightLanes256, Y>(ref xs, ref @as, ref bs, blocked),
+                SimdWidth.Vector128 => DotKernel<EightLanes128, Y>(ref xs, ref @as, ref bs, blocked),
+                _ => DotKernel<EightLanes1, Y>(ref xs, ref @as, ref bs, blocked),
             };
         }
         double tail = 0;
-        for (int i = blocked; i < n; i++) tail += (float)(y[i] * x[i]);   // each product rounded to float, summed in double
+        for (int i = blocked; i < n; i++) tail += (float)(Y.Of(a[i], b[i]) * x[i]);   // each product rounded to float, summed in double
         return (float)(tail + kernel);
+    }
+
+    /// <summary>The second operand of a dot product, read from one span (a) or two (a − b).</summary>
+    private interface IOperand
+    {
+        static abstract float Of(float a, float b);
+
+        static abstract L Load<L>(ref float a, ref float b, nuint index) where L : struct, IEightLanes<L>;
+    }
+
+    private readonly struct Plain : IOperand
+    {
+        public static float Of(float a, float b) => a;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Load<L>(ref float a, ref float b, nuint index) where L : struct, IEightLanes<L> => L.Load(ref a, index);
+    }
+
+    private readonly struct Difference : IOperand
+    {
+        public static float Of(float a, float b) => a - b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Load<L>(ref float a, ref float b, nuint index) where L : struct, IEightLanes<L> => L.Load(ref a, index) - L.Load(ref b, index);
     }
 
     /// <summary>
@@ -289,28 +343,28 @@ internal static class TorchArithmetic
     /// added in order, folded to 4 lanes and finished by two horizontal adds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotKernel<L>(ref float x, ref float y, int blocked) where L : struct, IEightLanes<L>
+    private static float DotKernel<L, Y>(ref float x, ref float a, ref float b, int blocked) where L : struct, IEightLanes<L> where Y : struct, IOperand
     {
         L w0 = L.Zero, w1 = L.Zero, w2 = L.Zero, w3 = L.Zero, w4 = L.Zero, w5 = L.Zero, w6 = L.Zero, w7 = L.Zero;
         nuint i = 0, wide = (nuint)(blocked & ~63), end = (nuint)blocked;
         for (; i < wide; i += 8 * Lanes)
         {
-            w0 = L.FusedMultiplyAdd(L.Load(ref x, i), L.Load(ref y, i), w0);
-            w1 = L.FusedMultiplyAdd(L.Load(ref x, i + Lanes), L.Load(ref y, i + Lanes), w1);
-            w2 = L.FusedMultiplyAdd(L.Load(ref x, i + 2 * Lanes), L.Load(ref y, i + 2 * Lanes), w2);
-            w3 = L.FusedMultiplyAdd(L.Load(ref x, i + 3 * Lanes), L.Load(ref y, i + 3 * Lanes), w3);
-            w4 = L.FusedMultiplyAdd(L.Load(ref x, i + 4 * Lanes), L.Load(ref y, i + 4 * Lanes), w4);
-            w5 = L.FusedMultiplyAdd(L.Load(ref x, i + 5 * Lanes), L.Load(ref y, i + 5 * Lanes), w5);
-            w6 = L.FusedMultiplyAdd(L.Load(ref x, i + 6 * Lanes), L.Load(ref y, i + 6 * Lanes), w6);
-            w7 = L.FusedMultiplyAdd(L.Load(ref x, i + 7 * Lanes), L.Load(ref y, i + 7 * Lanes), w7);
+            w0 = L.FusedMultiplyAdd(L.Load(ref x, i), Y.Load<L>(ref a, ref b, i), w0);
+            w1 = L.FusedMultiplyAdd(L.Load(ref x, i + Lanes), Y.Load<L>(ref a, ref b, i + Lanes), w1);
+            w2 = L.FusedMultiplyAdd(L.Load(ref x, i + 2 * Lanes), Y.Load<L>(ref a, ref b, i + 2 * Lanes), w2);
+            w3 = L.FusedMultiplyAdd(L.Load(ref x, i + 3 * Lanes), Y.Load<L>(ref a, ref b, i + 3 * Lanes), w3);
+            w4 = L.FusedMultiplyAdd(L.Load(ref x, i + 4 * Lanes), Y.Load<L>(ref a, ref b, i + 4 * Lanes), w4);
+            w5 = L.FusedMultiplyAdd(L.Load(ref x, i + 5 * Lanes), Y.Load<L>(ref a, ref b, i + 5 * Lanes), w5);
+            w6 = L.FusedMultiplyAdd(L.Load(ref x, i + 6 * Lanes), Y.Load<L>(ref a, ref b, i + 6 * Lanes), w6);
+            w7 = L.FusedMultiplyAdd(L.Load(ref x, i + 7 * Lanes), Y.Load<L>(ref a, ref b, i + 7 * Lanes), w7);
         }
         L a0 = w0 + w1, a1 = w2 + w3, a2 = w4 + w5, a3 = w6 + w7;
         for (; i < end; i += 4 * Lanes)
         {
-            a0 = L.FusedMultiplyAdd(L.Load(ref x, i), L.Load(ref y, i), a0);
-            a1 = L.FusedMultiplyAdd(L.Load(ref x, i + Lanes), L.Load(ref y, i + Lanes), a1);
-            a2 = L.FusedMultiplyAdd(L.Load(ref x, i + 2 * Lanes), L.Load(ref y, i + 2 * Lanes), a2);
-            a3 = L.FusedMultiplyAdd(L.Load(ref x, i + 3 * Lanes), L.Load(ref y, i + 3 * Lanes), a3);
+            a0 = L.FusedMultiplyAdd(L.Load(ref x, i), Y.Load<L>(ref a, ref b, i), a0);
+            a1 = L.FusedMultiplyAdd(L.Load(ref x, i + Lanes), Y.Load<L>(ref a, ref b, i + Lanes), a1);
+            a2 = L.FusedMultiplyAdd(L.Load(ref x, i + 2 * Lanes), Y.Load<L>(ref a, ref b, i + 2 * Lanes), a2);
+            a3 = L.FusedMultiplyAdd(L.Load(ref x, i + 3 * Lanes), Y.Load<L>(ref a, ref b, i + 3 * Lanes), a3);
         }
         Span<float> sum = stackalloc float[Lanes];
         (((a0 + a1) + a2) + a3).Store(ref MemoryMarshal.GetReference(sum), 0);

@@ -14,6 +14,8 @@ internal readonly struct EightLanes256(Vector256<float> value) : IEightLanes<Eig
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes256 Load(ref float source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(ref float destination, nuint index) => _value.StoreUnsafe(ref destination, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes256 operator +(EightLanes256 left, EightLanes256 right) => new(left._value + right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes256 operator -(EightLanes256 left, EightLanes256 right) => new(left._value - right._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes256 Abs(EightLanes256 value) => new(Vector256.Abs(value._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes256 operator *(EightLanes256 left, EightLanes256 right) => new(left._value * right._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes256 FusedMultiplyAdd(EightLanes256 a, EightLanes256 b, EightLanes256 c) => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
 }
@@ -37,6 +39,8 @@ internal readonly struct EightLanes128(Vector128<float> low, Vector128<float> hi
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes128 operator +(EightLanes128 left, EightLanes128 right) => new(left._low + right._low, left._high + right._high);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes128 operator -(EightLanes128 left, EightLanes128 right) => new(left._low - right._low, left._high - right._high);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes128 Abs(EightLanes128 value) => new(Vector128.Abs(value._low), Vector128.Abs(value._high));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static EightLanes128 operator *(EightLanes128 left, EightLanes128 right) => new(left._low * right._low, left._high * right._high);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,6 +72,18 @@ internal struct EightLanes1 : IEightLanes<EightLanes1>
     {
         for (int j = 0; j < 8; j++) left[j] += right[j];
         return left;
+    }
+
+    public static EightLanes1 operator -(EightLanes1 left, EightLanes1 right)
+    {
+        for (int j = 0; j < 8; j++) left[j] -= right[j];
+        return left;
+    }
+
+    public static EightLanes1 Abs(EightLanes1 value)
+    {
+        for (int j = 0; j < 8; j++) value[j] = MathF.Abs(value[j]);
+        return value;
     }
 
     public static EightLanes1 operator *(EightLanes1 left, EightLanes1 right)

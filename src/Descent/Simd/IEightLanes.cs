@@ -24,6 +24,12 @@ internal interface IEightLanes<TSelf> where TSelf : struct, IEightLanes<TSelf>
     /// <summary>Lane-wise <paramref name="left"/> + <paramref name="right"/>.</summary>
     static abstract TSelf operator +(TSelf left, TSelf right);
 
+    /// <summary>Lane-wise <paramref name="left"/> − <paramref name="right"/> (rounded).</summary>
+    static abstract TSelf operator -(TSelf left, TSelf right);
+
+    /// <summary>Lane-wise |x| (exact).</summary>
+    static abstract TSelf Abs(TSelf value);
+
     /// <summary>Lane-wise <paramref name="left"/> · <paramref name="right"/> (rounded).</summary>
     static abstract TSelf operator *(TSelf left, TSelf right);
 

@@ -123,6 +123,41 @@ public class TorchArithmeticTests
         ForEveryLengthAndData(nameof(TorchArithmetic.Dot), (x, y) => Reference.Dot(x, y), (x, y) => TorchArithmetic.Dot(x, y));
 
     [Fact]
+    public void DotOfDifferenceIsTheDotOfTheStoredDifferencesOnEveryWidth()
+    {
+        var rng = new Rng(808);
+        foreach (int n in Lengths)
+            foreach (var (data, x, y) in Data(n))
+            {
+                var b = y.Select(v => v * (1 + rng.Uniform(-0.5f, 0.5f))).ToArray();
+                var difference = y.Zip(b, (p, q) => p - q).ToArray();   // p0 - p, stored, then torch.dot(g, ...)
+                float expected = Reference.Dot(x, difference);
+                foreach (var width in AllWidths)
+                {
+                    float got;
+                    using (SimdPath.Force(width)) got = TorchArithmetic.DotOfDifference(x, y, b);
+                    AssertSameBits(expected, got, $"DotOfDifference, n = {n}, {data} data, on {width}");
+                }
+            }
+    }
+
+    [Fact]
+    public void SumOfAbsolutesIsTheSumOfTheStoredAbsolutesOnEveryWidth()
+    {
+        foreach (int n in Lengths)
+            foreach (var (data, x, _) in Data(n))
+            {
+                float expected = Reference.Sum(x.Select(MathF.Abs).ToArray());   // .abs(), stored, then .sum()
+                foreach (var width in AllWidths)
+                {
+                    float got;
+                    using (SimdPath.Force(width)) got = TorchArithmetic.SumOfAbsolutes(x);
+                    AssertSameBits(expected, got, $"SumOfAbsolutes, n = {n}, {data} data, on {width}");
+                }
+            }
+    }
+
+    [Fact]
     public void StridedNormMatchesTheReferenceOnEveryWidth()
     {
         foreach (int stride in new[] { 1, 3, 8 })

@@ -217,9 +217,6 @@ public class UpdateRuleWidthTests
         AssertEveryWidthEqualsScalar(new ProdigyStepRule(momentum, 2e-14f, decoupled, -1e-7f, coupled, 0.1f, momentum ? -2e-6f : -4e-12f), 34,
             (-1, 1), (0, 1));
 
-    [Fact]
-    public void Difference() => AssertEveryWidthEqualsScalar(new DifferenceRule(), 35, (-1, 1));
-
     [Theory]
     [InlineData(0.95, true)]
     [InlineData(0.95, false)]

@@ -5,10 +5,9 @@ namespace Descent.Optim.Kernels;
 
 /// <summary>
 /// The first pass of Prodigy (Mishchenko &amp; Defazio 2023, konstmish/prodigy <c>prodigy.py</c>) over a parameter:
-/// its moments and, when every element is sampled (slice_p = 1), the D-estimate accumulator s and |s|, in the
-/// reference's float32 operations (<c>add_(alpha=)</c> and <c>addcmul_</c> are fused multiply-adds). Slots: |s| in
-/// the parameter's slot when UpdatesS (a scratch buffer for <c>s.abs().sum()</c>, written; otherwise θ, not
-/// touched), g (with coupled weight decay already added), m ("exp_avg", first state buffer, β₁ &gt; 0 only), v
+/// its moments and, when every element is sampled (slice_p = 1), the D-estimate accumulator s, in the reference's
+/// float32 operations (<c>add_(alpha=)</c> and <c>addcmul_</c> are fused multiply-adds). Slots: θ (not touched),
+/// g (with coupled weight decay already added), m ("exp_avg", first state buffer, β₁ &gt; 0 only), v
 /// ("exp_avg_sq", second) and s ("s", third, UpdatesS only).
 /// </summary>
 /// <remarks>
@@ -21,7 +20,7 @@ internal readonly record struct ProdigyMomentsRule(bool Momentum, float Beta1, f
     public StateStreams Streams => (Momentum ? StateStreams.First : 0) | StateStreams.Second | (UpdatesS ? StateStreams.Third : 0);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Apply<L>(float* absS, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
+    public unsafe void Apply<L>(float* param, float* pGrad, float* first, float* second, float* third) where L : struct, ILanes<L>
     {
         var grad = L.Load(pGrad);
         if (Momentum)
@@ -29,9 +28,7 @@ internal readonly record struct ProdigyMomentsRule(bool Momentum, float Beta1, f
         L.FusedMultiplyAdd(L.Create(VValue) * grad, grad, L.Load(second) * L.Create(Beta2)).Store(second);   // exp_avg_sq.mul_(β₂).addcmul_(grad, grad, value=d²·(1 − β₂))
         if (UpdatesS)
         {
-            var s = L.FusedMultiplyAdd(L.Create(SAlpha), grad, L.Load(third) * L.Create(Beta3));   // s.mul_(β₃).add_(g_s, alpha=(d/d₀)·dlr)
-            s.Store(third);
-            L.Abs(s).Store(absS);                                                           // s.abs()
+            L.FusedMultiplyAdd(L.Create(SAlpha), grad, L.Load(third) * L.Create(Beta3)).Store(third);   // s.mul_(β₃).add_(g_s, alpha=(d/d₀)·dlr)
         }
     }
 }
