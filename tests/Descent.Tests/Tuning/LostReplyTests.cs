@@ -138,18 +138,20 @@ public abstract class LostReplyTests
         var study = SurfaceStudy(16);
         long id;
         using (var storage = StorageUrl.Open(url)) id = storage.CreateOrJoin(study);
-        var summaries = new ConcurrentBag<WorkerSummary>();
-        int lost = 0;
+        var workers = new ConcurrentBag<(WorkerSummary Summary, int Lost)>();
         Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, w =>
         {
             // Each worker loses its second claim's reply, its first result's and its third report's.
             using var mine = new LossyStorage(StorageUrl.Open(url), (name, n) => (name, n) is ("Claim", 2) or ("Finish", 1) or ("ReportAndRead", 3));
-            summaries.Add(new Worker(mine, study, id, Bowl, Lease, $"w{w}").Run());
-            Interlocked.Add(ref lost, mine.Lost);
+            workers.Add((new Worker(mine, study, id, Bowl, Lease, $"w{w}").Run(), mine.Lost));
         });
+        var summaries = workers.Select(w => w.Summary).ToList();
         using var store = StorageUrl.Open(url);
         var trials = store.Trials(id, withIntermediate: true);
-        Assert.True(lost >= 4, $"only {lost} replies were lost");
+        // how many trials each worker gets depends on the scheduler; a worker that ended one lost its first result's
+        // reply, and one that ended two had also claimed twice and lost that reply
+        Assert.All(workers, w => Assert.True(w.Lost >= Math.Min(2, w.Summary.Trials), $"a worker that ended {w.Summary.Trials} trials lost {w.Lost} replies"));
+        Assert.True(workers.Sum(w => w.Lost) >= 2, $"only {workers.Sum(w => w.Lost)} replies were lost");
         Assert.Equal(Enumerable.Range(0, 16), trials.Select(t => t.Number));   // none lost, none created twice
         Assert.All(trials, t => Assert.True(t.State is TrialState.Complete or TrialState.Pruned, $"trial {t.Number} is {t.State.Name()}"));
         Assert.All(trials, t => Assert.Equal(1, t.Attempt));   // no claim left running to be retried
