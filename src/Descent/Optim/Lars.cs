@@ -53,8 +53,6 @@ public sealed class LarsOptions : OptimizerOptions
 /// </remarks>
 public sealed class Lars : Optimizer<LarsOptions>
 {
-    private float[] _u = [];
-
     /// <summary>Creates the optimizer over <paramref name="parameters"/> with <paramref name="options"/>.</summary>
     public Lars(IEnumerable<NamedParameter> parameters, LarsOptions options) : base(parameters, options) { }
 
@@ -65,11 +63,10 @@ public sealed class Lars : Optimizer<LarsOptions>
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, LarsOptions o, ParameterState state)
     {
         var t = state.Buffer("trace").Span;
-        var u = (_u.Length >= param.Length ? _u : _u = new float[param.Length]).AsSpan(0, param.Length);
-        ElementwiseUpdate.Run(new DecayedGradientRule((float)o.WeightDecay, Fused: false), param, grad, u);   // add_decayed_weights
-        var (paramSquares, updateSquares) = ReductionPair.Run<SquaresSumDouble>(param, u);
+        // ‖θ‖² and ‖u‖² of u = g + λθ (add_decayed_weights), in one pass that stores no u
+        var (paramSquares, updateSquares) = Tensors.Kernels.Reductions.SumsOfSquaresDouble(param, grad, (float)o.WeightDecay);
         double paramNorm = Math.Sqrt(paramSquares), updateNorm = Math.Sqrt(updateSquares);
         double ratio = paramNorm == 0 || updateNorm == 0 ? 1 : o.TrustCoefficient * paramNorm / (updateNorm + o.Eps);   // scale_by_trust_ratio
-        ElementwiseUpdate.Run(new LarsRule((float)(-o.Lr * ratio), (float)o.Momentum, o.Nesterov), param, u, t);   // scale_by_learning_rate, trace
+        ElementwiseUpdate.Run(new LarsRule((float)o.WeightDecay, (float)(-o.Lr * ratio), (float)o.Momentum, o.Nesterov), param, grad, t);   // scale_by_learning_rate, trace
     }
 }

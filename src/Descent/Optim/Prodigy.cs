@@ -188,7 +188,7 @@ public sealed class Prodigy : Optimizer<ProdigyOptions>
     {
         if (o.WeightDecay == 0 || o.Decouple) return grad;
         var g = (_decayed.Length >= grad.Length ? _decayed : _decayed = new float[grad.Length]).AsSpan(0, grad.Length);
-        ElementwiseUpdate.Run(new DecayedGradientRule((float)o.WeightDecay, Fused: true), param, grad, g);
+        ElementwiseUpdate.Run(new DecayedGradientRule((float)o.WeightDecay), param, grad, g);
         return g;
     }
 

@@ -15,6 +15,12 @@ internal interface IPartialSums<TSelf> where TSelf : struct, IPartialSums<TSelf>
     /// <summary>Lane-wise a + b.</summary>
     static abstract TSelf operator +(TSelf a, TSelf b);
 
+    /// <summary>Lane-wise a·b (rounded).</summary>
+    static abstract TSelf operator *(TSelf a, TSelf b);
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TSelf Broadcast(float value);
+
     /// <summary>Lane-wise a·a (rounded, not fused with a following add).</summary>
     static abstract TSelf Square(TSelf a);
 

@@ -10,6 +10,8 @@ internal readonly struct PartialSums512(Vector512<float> all) : IPartialSums<Par
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums512 Load(ref float source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums512 operator +(PartialSums512 a, PartialSums512 b) => new(a._all + b._all);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums512 operator *(PartialSums512 a, PartialSums512 b) => new(a._all * b._all);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums512 Broadcast(float value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums512 Square(PartialSums512 a) => new(a._all * a._all);
 
     public float Total()
@@ -29,6 +31,8 @@ internal readonly struct PartialSums256(Vector256<float> low, Vector256<float> h
         new(Vector256.LoadUnsafe(ref source, index), Vector256.LoadUnsafe(ref source, index + 8));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums256 operator +(PartialSums256 a, PartialSums256 b) => new(a._low + b._low, a._high + b._high);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums256 operator *(PartialSums256 a, PartialSums256 b) => new(a._low * b._low, a._high * b._high);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums256 Broadcast(float value) => new(Vector256.Create(value), Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static PartialSums256 Square(PartialSums256 a) => new(a._low * a._low, a._high * a._high);
 
     public float Total()
@@ -50,6 +54,12 @@ internal readonly struct PartialSums128(Vector128<float> s0, Vector128<float> s1
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static PartialSums128 operator +(PartialSums128 a, PartialSums128 b) => new(a._s0 + b._s0, a._s1 + b._s1, a._s2 + b._s2, a._s3 + b._s3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PartialSums128 operator *(PartialSums128 a, PartialSums128 b) => new(a._s0 * b._s0, a._s1 * b._s1, a._s2 * b._s2, a._s3 * b._s3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PartialSums128 Broadcast(float value) => new(Vector128.Create(value), Vector128.Create(value), Vector128.Create(value), Vector128.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static PartialSums128 Square(PartialSums128 a) => new(a._s0 * a._s0, a._s1 * a._s1, a._s2 * a._s2, a._s3 * a._s3);
@@ -77,6 +87,19 @@ internal struct PartialSums1 : IPartialSums<PartialSums1>
     {
         for (int j = 0; j < 16; j++) a._s[j] += b._s[j];
         return a;
+    }
+
+    public static PartialSums1 operator *(PartialSums1 a, PartialSums1 b)
+    {
+        for (int j = 0; j < 16; j++) a._s[j] *= b._s[j];
+        return a;
+    }
+
+    public static PartialSums1 Broadcast(float value)
+    {
+        var result = new PartialSums1();
+        for (int j = 0; j < 16; j++) result._s[j] = value;
+        return result;
     }
 
     public static PartialSums1 Square(PartialSums1 a)

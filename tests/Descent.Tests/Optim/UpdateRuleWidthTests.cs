@@ -170,18 +170,15 @@ public class UpdateRuleWidthTests
     public void ScaledAdd(bool decays) =>
         AssertEveryWidthEqualsScalar(new ScaledAddRule(-3.7e-3f, decays, decays ? (float)(1 - 1e-2 * 0.1) : 1f), 28);
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void DecayedGradient(bool fused) =>
-        AssertEveryWidthEqualsScalar(new DecayedGradientRule(0.1f, fused), 29, (-1, 1));
+    [Fact]
+    public void DecayedGradient() => AssertEveryWidthEqualsScalar(new DecayedGradientRule(0.1f), 29, (-1, 1));
 
     [Theory]
-    [InlineData(0.9f, false)]
-    [InlineData(0.9f, true)]
-    [InlineData(0f, false)]
-    public void Lars(float momentum, bool nesterov) =>
-        AssertEveryWidthEqualsScalar(new LarsRule(-4.2e-3f, momentum, nesterov), 30, (-1, 1));
+    [InlineData(0.9f, false, 0.1f)]
+    [InlineData(0.9f, true, 0.1f)]
+    [InlineData(0f, false, 0f)]
+    public void Lars(float momentum, bool nesterov, float decay) =>
+        AssertEveryWidthEqualsScalar(new LarsRule(decay, -4.2e-3f, momentum, nesterov), 30, (-1, 1));
 
     [Theory]
     [InlineData(1f, 0.1f)]

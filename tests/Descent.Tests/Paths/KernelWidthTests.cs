@@ -202,7 +202,7 @@ public class KernelWidthTests
     }
 
     /// <summary>The definition, written independently: sum j gets elements 16·b + j, then a fixed tree, then the tail.</summary>
-    private static float SixteenPartialSums(ReadOnlySpan<float> a, bool square)
+    internal static float SixteenPartialSums(ReadOnlySpan<float> a, bool square)
     {
         int whole = a.Length / 16 * 16;
         float total = 0f;

@@ -15,14 +15,8 @@ internal readonly struct RoundedSquaresSum : IReduction
     public static double Of(ReadOnlySpan<float> x) => TorchArithmetic.SumOfRoundedSquares(x);
 }
 
-/// <summary>Σx² in double over the width-independent float blocks (<see cref="Tensors.Kernels.Reductions.SumOfSquaresDouble"/>).</summary>
-internal readonly struct SquaresSumDouble : IReduction
-{
-    public static double Of(ReadOnlySpan<float> x) => Tensors.Kernels.Reductions.SumOfSquaresDouble(x);
-}
-
 /// <summary>
-/// Two independent reductions of a step (LAMB's ‖θ‖ and ‖a‖, LARS's ‖θ‖ and ‖u‖), each in its own fixed order, run
+/// Two independent reductions of a step (LAMB's ‖θ‖ and ‖a‖), each in its own fixed order, run
 /// side by side on two compute threads when they are large. Each is computed by the same single-threaded code either
 /// way, so the results do not depend on the thread count; only the two overlap.
 /// </summary>
