@@ -56,20 +56,27 @@ internal static class Reductions
     private static unsafe (double First, double Second) SquaresOfBlocks<TA, TB>(TA a, TB b, int length, bool both)
         where TA : struct, ISquaresSource where TB : struct, ISquaresSource
     {
+        double first = 0, second = 0;
+        if (length < ParallelSquares || Threading.ComputeThreads.Count == 1)
+        {
+            for (int start = 0; start < length; start += SquaresBlock)
+            {
+                int n = Math.Min(SquaresBlock, length - start);
+                first += BlockSquares(a, start, n);
+                if (both) second += BlockSquares(b, start, n);
+            }
+            return (first, second);
+        }
+
+        // the same block totals, computed on every compute thread into an array, then added in the same order
         int blocks = (length + SquaresBlock - 1) / SquaresBlock;
-        if (blocks == 0) return (0, 0);
         float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(2 * blocks);
         try
         {
             fixed (float* totals = rented)
             {
-                var body = new BlockTotals<TA, TB>(a, b, length, both, totals, totals + blocks);
-                int tasks = (blocks + BlocksPerTask - 1) / BlocksPerTask;
-                if (length < ParallelSquares || Threading.ComputeThreads.Count == 1 || tasks == 1)
-                    for (int task = 0; task < tasks; task++) body.Invoke(task);
-                else
-                    Threading.ComputeThreads.For(tasks, body);
-                double first = 0, second = 0;
+                Threading.ComputeThreads.For((blocks + BlocksPerTask - 1) / BlocksPerTask,
+                    new BlockTotals<TA, TB>(a, b, length, both, totals, totals + blocks));
                 for (int k = 0; k < blocks; k++) first += totals[k];
                 if (both)
                     for (int k = 0; k < blocks; k++) second += totals[blocks + k];
@@ -88,8 +95,8 @@ internal static class Reductions
     {
         public void Invoke(int task)
         {
-            int end = Math.Min(length, (task + 1) * BlocksPerTask * SquaresBlock);
-            for (int start = task * BlocksPerTask * SquaresBlock; start < end; start += SquaresBlock)
+            int begin = task * BlocksPerTask * SquaresBlock, end = (int)Math.Min(length, (long)begin + BlocksPerTask * SquaresBlock);
+            for (int start = begin; start < end; start += SquaresBlock)
             {
                 int n = Math.Min(SquaresBlock, end - start);
                 first[start / SquaresBlock] = BlockSquares(a, start, n);
