@@ -123,39 +123,19 @@ public class TorchArithmeticTests
         ForEveryLengthAndData(nameof(TorchArithmetic.Dot), (x, y) => Reference.Dot(x, y), (x, y) => TorchArithmetic.Dot(x, y));
 
     [Fact]
-    public void DotOfDifferenceIsTheDotOfTheStoredDifferencesOnEveryWidth()
-    {
-        var rng = new Rng(808);
-        foreach (int n in Lengths)
-            foreach (var (data, x, y) in Data(n))
-            {
-                var b = y.Select(v => v * (1 + rng.Uniform(-0.5f, 0.5f))).ToArray();
-                var difference = y.Zip(b, (p, q) => p - q).ToArray();   // p0 - p, stored, then torch.dot(g, ...)
-                float expected = Reference.Dot(x, difference);
-                foreach (var width in AllWidths)
-                {
-                    float got;
-                    using (SimdPath.Force(width)) got = TorchArithmetic.DotOfDifference(x, y, b);
-                    AssertSameBits(expected, got, $"DotOfDifference, n = {n}, {data} data, on {width}");
-                }
-            }
-    }
+    public void DotOfDifferenceIsTheDotOfTheStoredDifferencesOnEveryWidth() =>
+        ForEveryLengthAndData(nameof(TorchArithmetic.DotOfDifference),
+            (x, y) => Reference.Dot(x, y.Zip(Perturbed(y), (p0, p) => p0 - p).ToArray()),   // p0 - p, stored, then torch.dot(g, ...)
+            (x, y) => TorchArithmetic.DotOfDifference(x, y, Perturbed(y)));
+
+    /// <summary>A second operand near <paramref name="y"/>, so that y − it cancels in part: each element scaled by 0.75 to 1.25.</summary>
+    private static float[] Perturbed(float[] y) => y.Select((v, i) => v * (1 + (i * 37 % 11 - 5) * 0.05f)).ToArray();
 
     [Fact]
-    public void SumOfAbsolutesIsTheSumOfTheStoredAbsolutesOnEveryWidth()
-    {
-        foreach (int n in Lengths)
-            foreach (var (data, x, _) in Data(n))
-            {
-                float expected = Reference.Sum(x.Select(MathF.Abs).ToArray());   // .abs(), stored, then .sum()
-                foreach (var width in AllWidths)
-                {
-                    float got;
-                    using (SimdPath.Force(width)) got = TorchArithmetic.SumOfAbsolutes(x);
-                    AssertSameBits(expected, got, $"SumOfAbsolutes, n = {n}, {data} data, on {width}");
-                }
-            }
-    }
+    public void SumOfAbsolutesIsTheSumOfTheStoredAbsolutesOnEveryWidth() =>
+        ForEveryLengthAndData(nameof(TorchArithmetic.SumOfAbsolutes),
+            (x, _) => Reference.Sum(x.Select(MathF.Abs).ToArray()),   // .abs(), stored, then .sum()
+            (x, _) => TorchArithmetic.SumOfAbsolutes(x));
 
     [Fact]
     public void StridedNormMatchesTheReferenceOnEveryWidth()
@@ -167,37 +147,15 @@ public class TorchArithmeticTests
     }
 
     [Fact]
-    public void FrobeniusNormMatchesTheReferenceOnEveryWidth()
-    {
-        foreach (int n in Lengths)
-            foreach (var (data, x, _) in Data(n))
-            {
-                float expected = Reference.FrobeniusNorm(x, new float[n + 5]);
-                foreach (var width in AllWidths)
-                {
-                    float got;
-                    using (SimdPath.Force(width)) got = TorchArithmetic.FrobeniusNorm(x);
-                    AssertSameBits(expected, got, $"FrobeniusNorm, n = {n}, {data} data, on {width}");
-                }
-            }
-    }
+    public void FrobeniusNormMatchesTheReferenceOnEveryWidth() =>
+        ForEveryLengthAndData(nameof(TorchArithmetic.FrobeniusNorm),
+            (x, _) => Reference.FrobeniusNorm(x, new float[x.Length + 5]), (x, _) => TorchArithmetic.FrobeniusNorm(x));
 
     [Fact]
-    public void SumOfRoundedSquaresIsTheSumOfTheStoredSquaresOnEveryWidth()
-    {
-        foreach (int n in Lengths)
-            foreach (var (data, x, _) in Data(n))
-            {
-                var squares = x.Select(v => v * v).ToArray();   // .pow(2), stored, then .sum()
-                float expected = Reference.Sum(squares);
-                foreach (var width in AllWidths)
-                {
-                    float got;
-                    using (SimdPath.Force(width)) got = TorchArithmetic.SumOfRoundedSquares(x);
-                    AssertSameBits(expected, got, $"SumOfRoundedSquares, n = {n}, {data} data, on {width}");
-                }
-            }
-    }
+    public void SumOfRoundedSquaresIsTheSumOfTheStoredSquaresOnEveryWidth() =>
+        ForEveryLengthAndData(nameof(TorchArithmetic.SumOfRoundedSquares),
+            (x, _) => Reference.Sum(x.Select(v => v * v).ToArray()),   // .pow(2), stored, then .sum()
+            (x, _) => TorchArithmetic.SumOfRoundedSquares(x));
 
     [Fact]
     public void EveryReductionMatchesTheReferenceWhereTheCascadeStepGrows()
